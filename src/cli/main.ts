@@ -1,0 +1,47 @@
+// The berth command line: a thin client over the API; human output by default, --json for machines.
+import { Command } from 'commander';
+import { BerthApiError, connectLocal, createClient } from '../sdk/client.js';
+import { berthHomeFrom } from '../sdk/local-files.js';
+import { registerEnvCommands } from './commands/env-commands.js';
+import { registerLogsCommand } from './commands/logs-command.js';
+import { registerSlotCommands, type Run } from './commands/slot-commands.js';
+import { createOutput, paint } from './output.js';
+
+const program = new Command('berth')
+  .description('Slot-based app hosting for a developer workspace.')
+  .option('--json', 'print JSON for machines')
+  .option('--home <folder>', 'BERTH_HOME of the daemon to talk to (default: $BERTH_HOME or ~/.berth)')
+  .showHelpAfterError();
+
+const run: Run = async (work) => {
+  const options = program.opts<{ json?: boolean; home?: string }>();
+  const output = createOutput(Boolean(options.json));
+  try {
+    const home = options.home ?? berthHomeFrom(process.env);
+    await work(createClient(connectLocal(home)), output);
+  } catch (error) {
+    process.exitCode = 1;
+    if (error instanceof BerthApiError) {
+      if (output.json) output.error(JSON.stringify({ code: error.code, message: error.message, remedy: error.remedy, details: error.details }));
+      else output.error(`${paint(output, 'red', 'error:')} ${error.message}${error.remedy ? `\n  ${paint(output, 'bold', '→')} ${error.remedy}` : ''}`);
+    } else {
+      output.error(`${paint(output, 'red', 'error:')} ${(error as Error).message}`);
+    }
+  }
+};
+
+program
+  .command('up')
+  .description('start berth in the foreground (daemon plus a watchdog that restarts it); Ctrl-C stops everything')
+  .action(async () => {
+    const { runWatchdog } = await import('../daemon/watchdog.js');
+    const options = program.opts<{ home?: string }>();
+    const env = options.home ? { ...process.env, BERTH_HOME: options.home } : process.env;
+    process.exitCode = await runWatchdog({ env, say: (line) => process.stderr.write(`${line}\n`) });
+  });
+
+registerSlotCommands(program, run);
+registerEnvCommands(program, run);
+registerLogsCommand(program, run);
+
+await program.parseAsync(process.argv);

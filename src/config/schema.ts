@@ -1,0 +1,87 @@
+// The one config schema: types, defaults and the description of every setting.
+import { z } from 'zod';
+
+export const SLOT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+const port = z.number().int().min(1).max(65535);
+
+const slotSchema = z.object({
+  name: z.string().regex(SLOT_NAME_PATTERN).max(32).describe('Slot name: a lowercase letter, then lowercase letters, digits or dashes.'),
+  port: port.describe('Public port of the slot front (1-65535), unique across slots and the admin port.'),
+  memoryLimitMb: z.number().int().positive().nullable().default(null).describe('Restart the app when its whole process tree uses more resident memory than this many MiB; null for no limit.'),
+});
+
+export const configSchema = z
+  .object({
+    bind: z.string().min(1).default('127.0.0.1').describe('Address the admin API and slot fronts listen on. Keep 127.0.0.1 unless a proxy in front needs another.'),
+    adminPort: port.default(9000).describe('Port of the admin API (1-65535).'),
+    slots: z
+      .array(slotSchema)
+      .min(1)
+      .default(['a', 'b', 'c', 'd', 'e'].map((name, index) => ({ name, port: 3001 + index, memoryLimitMb: null })))
+      .describe('The slots: a list of {name, port, memoryLimitMb}.'),
+    internalPorts: z
+      .object({ from: port.default(4100), to: port.default(4999) })
+      .default({ from: 4100, to: 4999 })
+      .describe('Range of loopback ports handed to app processes as $PORT.'),
+    releases: z.object({ keep: z.number().int().min(1).max(100).default(5) }).default({ keep: 5 }).describe('How many releases per slot stay on disk for rollback (1-100).'),
+    logs: z
+      .object({
+        maxFileBytes: z.number().int().min(4096).default(10 * 1024 * 1024),
+        maxFiles: z.number().int().min(1).max(1000).default(5),
+        maxLineBytes: z.number().int().min(256).default(16 * 1024),
+      })
+      .default({ maxFileBytes: 10 * 1024 * 1024, maxFiles: 5, maxLineBytes: 16 * 1024 })
+      .describe('App log files per slot: rotate at maxFileBytes (at least 4096), keep maxFiles rotated files, cut lines longer than maxLineBytes.'),
+    health: z
+      .object({
+        path: z.string().startsWith('/').default('/'),
+        timeoutMs: z.number().int().min(100).default(60_000),
+        intervalMs: z.number().int().min(10).default(100),
+      })
+      .default({ path: '/', timeoutMs: 60_000, intervalMs: 100 })
+      .describe('Health check of a new release: path (starting with /) polled every intervalMs until an HTTP answer below 500, for at most timeoutMs.'),
+    drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long an old release may finish in-flight requests after a switch.'),
+    stopGraceMs: z.number().int().min(0).default(5_000).describe('How long an app gets between SIGTERM and SIGKILL.'),
+    restart: z
+      .object({
+        minUptimeMs: z.number().int().min(0).default(1_000),
+        initialDelayMs: z.number().int().min(0).default(100),
+        factor: z.number().min(1).default(1.5),
+        maxDelayMs: z.number().int().min(0).default(15_000),
+        maxFastFailures: z.number().int().min(1).default(16),
+        resetAfterMs: z.number().int().min(0).default(30_000),
+      })
+      .default({ minUptimeMs: 1_000, initialDelayMs: 100, factor: 1.5, maxDelayMs: 15_000, maxFastFailures: 16, resetAfterMs: 30_000 })
+      .describe('Restart policy: a run shorter than minUptimeMs is a fast failure; delays grow by factor up to maxDelayMs; maxFastFailures in a row mark the slot crashed.'),
+    statsIntervalMs: z.number().int().min(100).default(2_000).describe('How often CPU and memory of each app are sampled (and the memory limit checked).'),
+    inheritEnv: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+      .default(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL'])
+      .describe('Names of the daemon environment variables that apps inherit; nothing else leaks into apps.'),
+  })
+  .superRefine((config, context) => {
+    const seenNames = new Set<string>();
+    const seenPorts = new Map<number, string>([[config.adminPort, 'adminPort']]);
+    config.slots.forEach((slot, index) => {
+      if (seenNames.has(slot.name)) {
+        context.addIssue({ code: 'custom', path: ['slots', index, 'name'], message: `slot name "${slot.name}" is used twice` });
+      }
+      seenNames.add(slot.name);
+      const holder = seenPorts.get(slot.port);
+      if (holder) {
+        context.addIssue({ code: 'custom', path: ['slots', index, 'port'], message: `port ${slot.port} is already used by ${holder}` });
+      }
+      seenPorts.set(slot.port, `slot ${slot.name}`);
+    });
+    if (config.internalPorts.from > config.internalPorts.to) {
+      context.addIssue({ code: 'custom', path: ['internalPorts'], message: `from (${config.internalPorts.from}) is above to (${config.internalPorts.to})` });
+    }
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type SlotConfig = z.output<typeof slotSchema>;
+export interface ResolvedConfig extends z.output<typeof configSchema> {
+  /** Absolute path of BERTH_HOME. */
+  home: string;
+}

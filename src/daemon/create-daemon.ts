@@ -1,0 +1,138 @@
+// The composition root: builds every service with explicit collaborators and returns { start, close }.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/build-api.js';
+import { resolvePaths } from '../config/paths.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { BerthError } from '../errors/berth-error.js';
+import { createSlotFront, type SlotFront } from '../front/slot-front.js';
+import type { Logger } from '../log/logger.js';
+import { openSlotLog, type SlotLog } from '../logs/slot-log.js';
+import { createSlotRuntime, type SlotRuntime } from '../slots/slot-runtime.js';
+import { createSlotService } from '../slots/slot-service.js';
+import { openDatabase } from '../store/open-store.js';
+import { createStateStore } from '../store/state-store.js';
+import { systemClock, type Clock } from '../supervisor/clock.js';
+import { createPortAllocator, describePortOwner } from '../supervisor/ports.js';
+import { ensureCliToken } from './credentials.js';
+import { restartLiveSlots, stopLeftoverApps } from './recover.js';
+import { startStatsSampler } from './stats-sampler.js';
+
+export interface DaemonOptions {
+  config: ResolvedConfig;
+  logger: Logger;
+  /** The daemon's own environment, from which apps inherit only config.inheritEnv. */
+  env: Record<string, string | undefined>;
+  clock?: Clock;
+  nodePath?: string;
+  version?: string;
+}
+
+export interface DaemonInfo {
+  pid: number;
+  adminUrl: string;
+  /** The address clients on this machine call (the bind address itself, not a display name). */
+  apiUrl: string;
+  slots: Record<string, string>;
+  startedAt: number;
+}
+
+export function createDaemon(options: DaemonOptions) {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const paths = resolvePaths(config.home);
+  const closers: Array<() => Promise<void> | void> = [];
+  const displayHost = config.bind === '127.0.0.1' || config.bind === '0.0.0.0' ? 'localhost' : config.bind;
+  const slotUrl = (port: number) => `http://${displayHost}:${port}`;
+  let info: DaemonInfo | null = null;
+
+  async function start(): Promise<DaemonInfo> {
+    fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+    const db = openDatabase(paths.stateDb);
+    closers.push(() => {
+      db.close();
+    });
+    const store = createStateStore(db, clock.now);
+    store.ensureSlots(config.slots.map((slot) => slot.name));
+    const token = ensureCliToken(paths.cliToken);
+    const adminUrl = `http://${displayHost}:${config.adminPort}`;
+
+    const logs = new Map<string, SlotLog>();
+    const fronts = new Map<string, SlotFront>();
+    const runtimes = new Map<string, SlotRuntime>();
+    const ports = createPortAllocator(config.internalPorts);
+    closers.push(() => logs.forEach((log) => log.close()));
+    for (const slot of config.slots) {
+      const log = openSlotLog({ dir: paths.slotLogsDir(slot.name), maxFileBytes: config.logs.maxFileBytes, maxFiles: config.logs.maxFiles, now: clock.now });
+      const front = createSlotFront({ slot: slot.name, host: config.bind, port: slot.port, pageInfo: { slot: slot.name, slotUrl: slotUrl(slot.port), adminUrl } });
+      logs.set(slot.name, log);
+      fronts.set(slot.name, front);
+      runtimes.set(slot.name, createSlotRuntime({ config, slot, store, log, front, ports, clock, logger: logger.child({ component: 'slot', slot: slot.name }), daemonEnv: options.env }));
+      const record = store.getSlot(slot.name);
+      if (record?.liveRelease) {
+        front.show(
+          record.desiredState === 'stopped'
+            ? { kind: 'down', headline: 'This app is stopped', detail: `The owner stopped slot ${slot.name}.` }
+            : { kind: 'down', headline: 'The app is starting', detail: `berth is starting the app in slot ${slot.name}.` },
+        );
+      }
+    }
+    // Apps stop after the fronts close (closers run in reverse).
+    closers.push(() => Promise.all([...runtimes.values()].map((runtime) => runtime.shutdown())).then(() => undefined));
+    for (const front of fronts.values()) {
+      await front.listen();
+      closers.push(() => front.close());
+    }
+
+    const service = createSlotService({ config, paths, store, runtimes, logs, nodePath: options.nodePath ?? process.execPath, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port) });
+    const api: FastifyInstance = await buildApi({ service, store, logs, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
+    await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
+      await api.close();
+      throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
+    });
+    closers.push(() => api.close());
+
+    const sampler = startStatsSampler({ runtimes, service, intervalMs: config.statsIntervalMs, logger });
+    closers.push(() => sampler.stop());
+
+    const abandoned = store.abandonRunningDeployments();
+    if (abandoned > 0) logger.warn({ abandoned }, 'deployments left running by the previous daemon were marked abandoned');
+    await stopLeftoverApps(store, config.stopGraceMs, logger);
+    info = {
+      pid: process.pid,
+      adminUrl,
+      apiUrl: `http://${config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.adminPort}`,
+      slots: Object.fromEntries(config.slots.map((slot) => [slot.name, slotUrl(slot.port)])),
+      startedAt: clock.now(),
+    };
+    writeDaemonInfo(paths.daemonInfo, info);
+    closers.push(() => fs.rmSync(paths.daemonInfo, { force: true }));
+    await restartLiveSlots(service, store, logger);
+    logger.info({ adminUrl, slots: info.slots }, 'berth is up');
+    return info;
+  }
+
+  async function close(): Promise<void> {
+    // Reverse order of start: stop intake (API), then fronts, then apps, then logs and the database.
+    while (closers.length > 0) {
+      const closer = closers.pop()!;
+      try {
+        await closer();
+      } catch (error) {
+        logger.error({ err: error }, 'a shutdown step failed');
+      }
+    }
+  }
+
+  return { start, close, paths };
+}
+
+function portInUse(port: number, host: string): BerthError {
+  return new BerthError('ERR_PORT_IN_USE', `Port ${port} (admin API) on ${host} is already in use by ${describePortOwner(port)}.`, { details: { port, host } });
+}
+
+function writeDaemonInfo(file: string, info: DaemonInfo): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
+}

@@ -1,0 +1,23 @@
+// The CLI's credential: a random token in a file only the owner can read (mode 0600).
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function ensureCliToken(file: string): string {
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) {
+      fs.chmodSync(file, 0o600);
+      return existing;
+    }
+  } catch {
+    // No token yet: make one.
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const token = randomBytes(32).toString('base64url');
+  // Write to a temp file with the right mode first, so the token is never readable by others, even briefly.
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${token}\n`, { mode: 0o600 });
+  fs.renameSync(temp, file);
+  return token;
+}

@@ -1,0 +1,59 @@
+// `berth up`: runs the daemon as a child and restarts it with backoff if it dies; Ctrl-C stops it cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { EXIT_CONFIG } from './exit-codes.js';
+
+export interface WatchdogOptions {
+  env: NodeJS.ProcessEnv;
+  /** Writes a line for the person at the terminal. */
+  say(line: string): void;
+}
+
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+/** A daemon that ran this long was healthy: the next failure starts the backoff over. */
+const STABLE_MS = 60_000;
+
+export function runWatchdog(options: WatchdogOptions): Promise<number> {
+  const daemonMain = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const loader = import.meta.resolve('tsx');
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let delay = FIRST_DELAY_MS;
+  let restartTimer: NodeJS.Timeout | null = null;
+
+  return new Promise((resolve) => {
+    const launch = () => {
+      const startedAt = Date.now();
+      child = spawn(process.execPath, ['--import', loader, daemonMain], { stdio: 'inherit', env: options.env });
+      child.once('exit', (code, signal) => {
+        child = null;
+        if (stopping) return resolve(code ?? 0);
+        if (code === EXIT_CONFIG) {
+          options.say('berth: the daemon cannot start as configured (see above); not restarting it.');
+          return resolve(code);
+        }
+        if (Date.now() - startedAt > STABLE_MS) delay = FIRST_DELAY_MS;
+        options.say(`berth: the daemon stopped (${signal ? `killed by ${signal}` : `exit code ${code}`}); restarting it in ${delay} ms`);
+        restartTimer = setTimeout(launch, delay);
+        delay = Math.min(MAX_DELAY_MS, delay * 2);
+      });
+    };
+
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        options.say('berth: still stopping apps; wait a moment.');
+        return;
+      }
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      if (!child) return resolve(0);
+      options.say(`berth: stopping (${signal})…`);
+      // The daemon may already have the signal from the terminal; a second one is ignored by it.
+      child.kill('SIGTERM');
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    launch();
+  });
+}

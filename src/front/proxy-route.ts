@@ -1,0 +1,130 @@
+// A route to one release's process: keep-alive forwarding of requests and upgrades, in-flight counting, draining.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { rawResponseHead, requestHeadersFor, responseHeadersFor } from './forward-headers.js';
+
+export type ProxyFailure = 'unreachable' | 'down';
+
+export interface ProxyRouteOptions {
+  port: number;
+  /** Whether the process is up now (false while it restarts): requests then get the "down" page at once. */
+  isUp(): boolean;
+}
+
+export interface DrainResult {
+  /** True when every in-flight request finished before the deadline. */
+  completed: boolean;
+  /** Requests and upgraded connections cut off. */
+  cut: number;
+}
+
+export function createProxyRoute(options: ProxyRouteOptions) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+  const active = new Set<ServerResponse>();
+  const upgraded = new Set<Duplex>();
+  let idleWaiter: (() => void) | null = null;
+
+  function finished(res: ServerResponse): void {
+    active.delete(res);
+    if (active.size === 0) idleWaiter?.();
+  }
+
+  return {
+    port: options.port,
+    get inFlight(): number {
+      return active.size;
+    },
+
+    handle(req: IncomingMessage, res: ServerResponse, fail: (reason: ProxyFailure) => void): void {
+      if (!options.isUp()) {
+        fail('down');
+        return;
+      }
+      active.add(res);
+      res.once('close', () => finished(res));
+      const upstreamReq = http.request({
+        host: '127.0.0.1',
+        port: options.port,
+        method: req.method,
+        path: req.url,
+        headers: requestHeadersFor(req, false),
+        agent,
+      });
+      upstreamReq.on('response', (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeadersFor(upstreamRes));
+        upstreamRes.pipe(res);
+        upstreamRes.on('error', () => res.destroy());
+      });
+      upstreamReq.on('error', () => {
+        if (res.headersSent) res.destroy();
+        else fail(options.isUp() ? 'unreachable' : 'down');
+      });
+      // A client that goes away cancels the upstream request too.
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamReq.destroy();
+      });
+      req.pipe(upstreamReq);
+    },
+
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fail: (reason: ProxyFailure) => void): void {
+      if (!options.isUp()) {
+        fail('down');
+        return;
+      }
+      const upstreamReq = http.request({
+        host: '127.0.0.1',
+        port: options.port,
+        method: req.method,
+        path: req.url,
+        headers: requestHeadersFor(req, true),
+      });
+      upstreamReq.on('upgrade', (upstreamRes, upstreamSocket, upstreamHead) => {
+        socket.write(rawResponseHead(upstreamRes.statusCode ?? 101, upstreamRes.statusMessage ?? 'Switching Protocols', upstreamRes.rawHeaders));
+        if (upstreamHead.length > 0) socket.write(upstreamHead);
+        upgraded.add(socket);
+        socket.once('close', () => upgraded.delete(socket));
+        upstreamSocket.pipe(socket).pipe(upstreamSocket);
+        upstreamSocket.on('error', () => socket.destroy());
+        socket.on('error', () => upstreamSocket.destroy());
+        socket.once('close', () => upstreamSocket.destroy());
+        upstreamSocket.once('close', () => socket.destroy());
+      });
+      upstreamReq.on('response', (upstreamRes) => {
+        // The app refused the upgrade: relay its answer as is.
+        socket.write(rawResponseHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage ?? '', upstreamRes.rawHeaders));
+        upstreamRes.pipe(socket);
+      });
+      upstreamReq.on('error', () => fail(options.isUp() ? 'unreachable' : 'down'));
+      socket.on('error', () => upstreamReq.destroy());
+      if (head.length > 0) upstreamReq.write(head);
+      upstreamReq.end();
+    },
+
+    /**
+     * Called once this route no longer receives new requests. Upgraded connections (WebSockets) are closed at once so
+     * clients reconnect to the new release; plain requests may finish until the deadline, then are cut.
+     */
+    async drain(timeoutMs: number): Promise<DrainResult> {
+      let cut = upgraded.size;
+      for (const socket of upgraded) socket.destroy();
+      upgraded.clear();
+      let completed = active.size === 0;
+      if (!completed) {
+        completed = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), timeoutMs);
+          idleWaiter = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+      }
+      idleWaiter = null;
+      cut += active.size;
+      for (const res of active) res.destroy();
+      agent.destroy();
+      return { completed, cut };
+    },
+  };
+}
+
+export type ProxyRoute = ReturnType<typeof createProxyRoute>;

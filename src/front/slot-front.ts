@@ -1,0 +1,96 @@
+// A slot's public listener: sends each request to the slot's current route, which can be swapped atomically.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { listenOn } from './listen.js';
+import { placeholderPage, sendPage, unavailablePage, type SlotPageInfo } from './pages.js';
+import type { ProxyFailure, ProxyRoute } from './proxy-route.js';
+import { serveStatic, type StaticSite } from './static-files.js';
+
+export type FrontRoute =
+  | { kind: 'placeholder' }
+  | { kind: 'down'; headline: string; detail: string }
+  | { kind: 'proxy'; route: ProxyRoute }
+  | { kind: 'static'; site: StaticSite };
+
+export interface SlotFrontOptions {
+  slot: string;
+  host: string;
+  port: number;
+  pageInfo: SlotPageInfo;
+}
+
+const RETRY_AFTER_SECONDS = '5';
+
+export function createSlotFront(options: SlotFrontOptions) {
+  let current: FrontRoute = { kind: 'placeholder' };
+  const info = options.pageInfo;
+
+  function sendFailure(res: http.ServerResponse, reason: ProxyFailure | 'down-page', headline?: string, detail?: string): void {
+    if (reason === 'unreachable') {
+      sendPage(res, 502, unavailablePage(info, 'The app is not answering', `The app in slot ${options.slot} did not accept the connection. berth is watching it; try again in a few seconds.`), {
+        'retry-after': RETRY_AFTER_SECONDS,
+      });
+    } else {
+      sendPage(res, 503, unavailablePage(info, headline ?? 'The app is restarting', detail ?? `The app in slot ${options.slot} is starting again; try again in a few seconds.`), {
+        'retry-after': RETRY_AFTER_SECONDS,
+      });
+    }
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
+    // Read the route once: a swap during this request does not affect it.
+    const route = current;
+    switch (route.kind) {
+      case 'proxy':
+        route.route.handle(req, res, (reason) => sendFailure(res, reason));
+        return;
+      case 'static':
+        serveStatic(route.site, req, res, () => sendPage(res, 404, unavailablePage(info, 'Not found', `There is no ${req.url} on this site.`)));
+        return;
+      case 'down':
+        sendFailure(res, 'down-page', route.headline, route.detail);
+        return;
+      default:
+        sendPage(res, 200, placeholderPage(info));
+    }
+  });
+
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    const route = current;
+    if (route.kind !== 'proxy') {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    route.route.handleUpgrade(req, socket, head, () => socket.end(`HTTP/1.1 502 Bad Gateway\r\nretry-after: ${RETRY_AFTER_SECONDS}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`));
+  });
+
+  // A malformed request gets a plain 400, never a stack trace.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    slot: options.slot,
+    get route(): FrontRoute {
+      return current;
+    },
+    async listen(): Promise<number> {
+      return listenOn(server, options.host, options.port, `slot ${options.slot}`);
+    },
+    /** Swaps the route in one assignment and returns the previous one, for the caller to drain. */
+    show(route: FrontRoute): FrontRoute {
+      const previous = current;
+      current = route;
+      return previous;
+    },
+    close(): Promise<void> {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+export type SlotFront = ReturnType<typeof createSlotFront>;

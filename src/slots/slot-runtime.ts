@@ -1,0 +1,221 @@
+// One slot at run time: its live release, the health-gated switch to a new one, stop/start, and its status.
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ResolvedConfig, SlotConfig } from '../config/schema.js';
+import { BerthError } from '../errors/berth-error.js';
+import { createProxyRoute, type ProxyRoute } from '../front/proxy-route.js';
+import type { FrontRoute, SlotFront } from '../front/slot-front.js';
+import type { SlotLog } from '../logs/slot-log.js';
+import { buildAppEnv } from '../supervisor/app-env.js';
+import { createAppInstance, type AppInstance } from '../supervisor/app-instance.js';
+import type { Clock } from '../supervisor/clock.js';
+import type { PortAllocator } from '../supervisor/ports.js';
+import { CLOCK_TICKS_PER_SECOND } from '../supervisor/proc.js';
+import { formatDuration } from '../supervisor/restart-policy.js';
+import type { ReleaseRecord } from '../store/records.js';
+import type { StateStore } from '../store/state-store.js';
+import type { DeploymentRun } from './deployment-run.js';
+import { waitForHealthy } from './health-check.js';
+import { createSerialLock } from './serial-lock.js';
+
+export interface SlotRuntimeDeps {
+  config: ResolvedConfig;
+  slot: SlotConfig;
+  store: StateStore;
+  log: SlotLog;
+  front: SlotFront;
+  ports: PortAllocator;
+  clock: Clock;
+  logger: Logger;
+  daemonEnv: Record<string, string | undefined>;
+}
+
+interface Live {
+  release: ReleaseRecord;
+  instance: AppInstance | null;
+  route: ProxyRoute | null;
+}
+
+export type SlotState = 'empty' | 'starting' | 'running' | 'restarting' | 'crashed' | 'stopped';
+
+export function createSlotRuntime(deps: SlotRuntimeDeps) {
+  const { config, slot, store, front, clock } = deps;
+  const lock = createSerialLock();
+  let live: Live | null = null;
+  /** Why the slot has nothing running although it should (its release failed to start), for status. */
+  let startFailure: string | null = null;
+  let usage = { cpuPercent: 0, memoryBytes: 0, lastTicks: 0, lastAt: 0 };
+
+  const event = (type: string, message: string, data?: Record<string, unknown>) => {
+    store.addEvent(slot.name, type, message, data);
+    deps.logger.info({ slot: slot.name, event: type, ...data }, message);
+  };
+
+  function newInstance(release: ReleaseRecord, port: number): AppInstance {
+    const instance = createAppInstance({
+      slot: slot.name,
+      release: release.seq,
+      command: release.command!,
+      cwd: release.filesDir,
+      env: buildAppEnv({ daemonEnv: deps.daemonEnv, inherit: config.inheritEnv, releaseEnv: release.env, port, slot: slot.name, release: release.seq }),
+      port,
+      policy: config.restart,
+      stopGraceMs: config.stopGraceMs,
+      maxLineBytes: config.logs.maxLineBytes,
+      clock,
+      writeLog: (stream, lines) => deps.log.append(release.seq, stream, lines),
+      events: {
+        onSpawn: (pid, startTicks) => store.recordInstance({ pid, slot: slot.name, releaseSeq: release.seq, port, startTicks, startedAt: clock.now() }),
+        onProcessGone: (pid) => store.forgetInstance(pid),
+        onRestart: (run, delayMs) => event('app.restart', `release ${release.seq} exited (code ${run.code ?? run.signal}); restarting in ${formatDuration(delayMs)}`),
+        onCrashed: (reason) => {
+          event('app.crashed', `release ${release.seq} crashed: ${reason.split('\n')[0]}`, { reason });
+          if (live?.instance === instance) front.show({ kind: 'down', headline: 'The app crashed', detail: `The app in slot ${slot.name} keeps exiting: ${reason.split('\n')[0]}.` });
+        },
+      },
+    });
+    return instance;
+  }
+
+  /** Starts a release beside the live one, waits for health, switches the front, then drains and stops the old one. */
+  async function activate(release: ReleaseRecord, run: DeploymentRun): Promise<void> {
+    try {
+      await switchTo(release, run);
+      startFailure = null;
+    } catch (error) {
+      if (!live?.instance && release.kind === 'node') {
+        // Nothing else serves: say so on the slot's page instead of leaving the placeholder.
+        startFailure = (error as Error).message;
+        front.show({ kind: 'down', headline: 'The app failed to start', detail: `Release ${release.seq} of slot ${slot.name} did not start; the owner can see why with \`berth status ${slot.name}\`.` });
+      }
+      throw error;
+    }
+  }
+
+  async function switchTo(release: ReleaseRecord, run: DeploymentRun): Promise<void> {
+    let next: Live;
+    if (release.kind === 'static') {
+      next = { release, instance: null, route: null };
+    } else {
+      const { port, instance } = await run.stage('start', async () => {
+        const allocated = await deps.ports.allocate();
+        const started = newInstance(release, allocated);
+        started.start();
+        return { port: allocated, instance: started };
+      });
+      await run.stage('health', () => awaitHealthy(release, instance, port));
+      next = { release, instance, route: createProxyRoute({ port, isUp: () => instance.state === 'running' }) };
+    }
+    const previous = live;
+    const previousRoute = await run.stage('switch', () => {
+      next.instance?.supervise();
+      live = next;
+      store.setLiveRelease(slot.name, release.seq, release.env);
+      return front.show(routeFor(next));
+    });
+    await run.stage('drain', () => retire(previous, previousRoute));
+    event('release.live', `release ${release.seq} is live`, { release: release.seq });
+  }
+
+  async function awaitHealthy(release: ReleaseRecord, instance: AppInstance, port: number): Promise<void> {
+    const result = await waitForHealthy({ port, path: config.health.path, timeoutMs: config.health.timeoutMs, intervalMs: config.health.intervalMs, exited: instance.whenExited() });
+    if (result.healthy) return;
+    await instance.stop();
+    deps.ports.release(port);
+    const stderr = instance.stderrTail().slice(-10);
+    const stderrText = stderr.length > 0 ? `\nLast stderr lines:\n${stderr.map((line) => `  ${line}`).join('\n')}` : '\nIt printed nothing on stderr.';
+    if (result.why === 'exited') {
+      throw new BerthError('ERR_DEPLOY_START_FAILED', `Release ${release.seq} of slot ${slot.name} (${release.command!.display}) exited before it answered HTTP on port ${port}.${stderrText}`, {
+        details: { slot: slot.name, release: release.seq, port, stderr },
+      });
+    }
+    throw new BerthError(
+      'ERR_DEPLOY_HEALTH_TIMEOUT',
+      `Release ${release.seq} of slot ${slot.name} did not answer HTTP on port ${port} at ${config.health.path} within ${formatDuration(config.health.timeoutMs)} (${result.lastProblem}).${stderrText}`,
+      { details: { slot: slot.name, release: release.seq, port, stderr } },
+    );
+  }
+
+  function routeFor(target: Live): FrontRoute {
+    if (target.route) return { kind: 'proxy', route: target.route };
+    const root = target.release.filesDir;
+    return { kind: 'static', site: { root, spaFallback: !existsSync(`${root}/404.html`) } };
+  }
+
+  async function retire(previous: Live | null, previousRoute: FrontRoute): Promise<void> {
+    if (previousRoute.kind === 'proxy') {
+      const drained = await previousRoute.route.drain(config.drainTimeoutMs);
+      if (!drained.completed) event('release.drain-cut', `${drained.cut} request(s) to the old release were cut after ${formatDuration(config.drainTimeoutMs)}`);
+    }
+    if (previous?.instance) {
+      await previous.instance.stop();
+      deps.ports.release(previous.instance.port);
+    }
+  }
+
+  return {
+    name: slot.name,
+    config: slot,
+    front,
+    get live(): Live | null {
+      return live;
+    },
+    get busy(): boolean {
+      return lock.busy;
+    },
+    /** Runs slot operations one at a time. */
+    exclusive<T>(work: () => Promise<T>): Promise<T> {
+      return lock.run(work);
+    },
+    activate,
+    async stop(): Promise<void> {
+      store.setDesiredState(slot.name, 'stopped');
+      startFailure = null;
+      const previous = live;
+      const previousRoute = front.show(
+        live ? { kind: 'down', headline: 'This app is stopped', detail: `The owner stopped slot ${slot.name}; it comes back with \`berth start ${slot.name}\`.` } : { kind: 'placeholder' },
+      );
+      if (previous) live = { ...previous, instance: null, route: null };
+      await retire(previous, previousRoute);
+      event('slot.stopped', `slot ${slot.name} stopped`);
+    },
+    /** Stops the app without draining or recording a desired state (daemon shutdown). */
+    async shutdown(): Promise<void> {
+      const instance = live?.instance;
+      if (instance) {
+        await instance.stop();
+        deps.ports.release(instance.port);
+      }
+    },
+    /** Records CPU and memory of the live app's whole tree; returns its resident memory in bytes. */
+    sample(measure: (pid: number) => { rssBytes: number; cpuTicks: number }): number {
+      const pid = live?.instance?.pid;
+      if (!pid) {
+        usage = { cpuPercent: 0, memoryBytes: 0, lastTicks: 0, lastAt: 0 };
+        return 0;
+      }
+      const now = clock.now();
+      const { rssBytes, cpuTicks } = measure(pid);
+      const elapsedSeconds = (now - usage.lastAt) / 1000;
+      const cpuPercent = usage.lastAt > 0 && elapsedSeconds > 0 && cpuTicks >= usage.lastTicks ? ((cpuTicks - usage.lastTicks) / CLOCK_TICKS_PER_SECOND / elapsedSeconds) * 100 : 0;
+      usage = { cpuPercent, memoryBytes: rssBytes, lastTicks: cpuTicks, lastAt: now };
+      return rssBytes;
+    },
+    state(): SlotState {
+      const record = store.getSlot(slot.name);
+      if (!live) return record?.liveRelease ? (record.desiredState === 'stopped' ? 'stopped' : startFailure ? 'crashed' : 'starting') : 'empty';
+      if (live.release.kind === 'static') return front.route.kind === 'static' ? 'running' : 'stopped';
+      const instance = live.instance;
+      if (!instance) return record?.desiredState === 'stopped' ? 'stopped' : startFailure ? 'crashed' : 'starting';
+      return ({ starting: 'starting', running: 'running', backoff: 'restarting', crashed: 'crashed', exited: 'crashed', stopping: 'stopped', stopped: 'stopped' } as const)[instance.state];
+    },
+    failureReason(): string | null {
+      return live?.instance?.crashReason ?? startFailure;
+    },
+    usage(): { cpuPercent: number; memoryBytes: number } {
+      return { cpuPercent: usage.cpuPercent, memoryBytes: usage.memoryBytes };
+    },
+  };
+}
+
+export type SlotRuntime = ReturnType<typeof createSlotRuntime>;

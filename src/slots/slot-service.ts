@@ -1,0 +1,191 @@
+// The slot operations berth offers: deploy a folder, start/stop/restart, env changes, rollback, status.
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/schema.js';
+import type { BerthPaths } from '../config/paths.js';
+import { detectApp } from '../deploy/detect-app.js';
+import { assertSourceFolder, copyIntoRelease, removeFolder } from '../deploy/release-files.js';
+import { BerthError, toBerthError } from '../errors/berth-error.js';
+import type { SlotLog } from '../logs/slot-log.js';
+import { assertValidEnvName } from '../supervisor/app-env.js';
+import type { DeploymentRecord, DeploymentTrigger, ReleaseRecord } from '../store/records.js';
+import type { StateStore } from '../store/state-store.js';
+import { beginDeployment, type DeploymentRun } from './deployment-run.js';
+import { pruneReleases } from './release-retention.js';
+import type { SlotRuntime } from './slot-runtime.js';
+import { describeSlot, type SlotStatusView } from './slot-status.js';
+
+export interface SlotServiceDeps {
+  config: ResolvedConfig;
+  paths: BerthPaths;
+  store: StateStore;
+  runtimes: Map<string, SlotRuntime>;
+  logs: Map<string, SlotLog>;
+  /** The node binary apps run with. */
+  nodePath: string;
+  slotUrl(slot: string): string;
+}
+
+export function createSlotService(deps: SlotServiceDeps) {
+  const { store, config } = deps;
+
+  function runtime(name: string): SlotRuntime {
+    const found = deps.runtimes.get(name);
+    if (!found) {
+      throw new BerthError('ERR_SLOT_UNKNOWN', `There is no slot "${name}"; the slots are ${[...deps.runtimes.keys()].join(', ')}.`, { details: { slot: name } });
+    }
+    return found;
+  }
+
+  function liveRelease(name: string): ReleaseRecord {
+    const seq = store.getSlot(name)?.liveRelease;
+    const release = seq ? store.getRelease(name, seq) : undefined;
+    if (!release) throw new BerthError('ERR_SLOT_EMPTY', `Slot ${name} has no release yet.`, { details: { slot: name } });
+    return release;
+  }
+
+  function sysLog(name: string, release: number, text: string): void {
+    deps.logs.get(name)?.append(release, 'sys', [text]);
+  }
+
+  /** Runs one deployment under the slot's lock; a failure is recorded and rethrown with the deployment id. */
+  function deploy(name: string, trigger: DeploymentTrigger, work: (run: DeploymentRun, slot: SlotRuntime) => Promise<void>): Promise<DeploymentRecord> {
+    const slot = runtime(name);
+    return slot.exclusive(async () => {
+      const run = beginDeployment(store, name, trigger);
+      try {
+        await work(run, slot);
+        pruneReleases(store, name, config.releases.keep);
+        return run.succeed();
+      } catch (error) {
+        const failure = toBerthError(error);
+        run.fail(failure);
+        sysLog(name, 0, `deployment ${run.id} failed: ${failure.message.split('\n')[0]}`);
+        throw new BerthError(failure.code, failure.message, { remedy: failure.remedy, details: { ...failure.details, deployment: run.id }, cause: failure });
+      }
+    });
+  }
+
+  /** Records a release and activates it; a release that fails to start is removed again. */
+  async function releaseAndActivate(run: DeploymentRun, slot: SlotRuntime, release: Omit<ReleaseRecord, 'seq' | 'createdAt'>, ownsFiles: boolean): Promise<void> {
+    const recorded = store.addRelease(release);
+    run.setRelease(recorded.seq);
+    try {
+      await slot.activate(recorded, run);
+    } catch (error) {
+      store.deleteReleases(slot.name, [recorded.seq]);
+      if (ownsFiles) removeFolder(recorded.filesDir);
+      throw error;
+    }
+  }
+
+  return {
+    slotNames(): string[] {
+      return [...deps.runtimes.keys()];
+    },
+    status(name?: string): SlotStatusView[] {
+      const names = name ? [runtime(name).name] : [...deps.runtimes.keys()];
+      return names.map((slotName) => describeSlot(runtime(slotName), store, deps.slotUrl(slotName)));
+    },
+
+    deployPath(name: string, source: string): Promise<DeploymentRecord> {
+      return deploy(name, 'cli', async (run, slot) => {
+        const folder = await run.stage('copy', () => assertSourceFolder(source));
+        const seq = store.peekNextRelease(name);
+        const filesDir = path.join(deps.paths.releasesDir(name), String(seq));
+        const detected = await run.stage('detect', () => {
+          copyIntoRelease(folder, filesDir);
+          return detectApp(filesDir, deps.nodePath);
+        });
+        sysLog(name, seq, `release ${seq} from ${folder}: ${detected.reason}`);
+        const env = store.getSlot(name)?.env ?? {};
+        await releaseAndActivate(run, slot, { slot: name, kind: detected.kind, filesDir, command: detected.command, env, source: folder, note: `deploy of ${folder}` }, true).catch((error) => {
+          removeFolder(filesDir);
+          throw error;
+        });
+      });
+    },
+
+    start(name: string): Promise<DeploymentRecord> {
+      const release = liveRelease(name);
+      return deploy(name, 'start', (run, slot) => slot.activate(release, run));
+    },
+    restart(name: string, trigger: DeploymentTrigger = 'restart'): Promise<DeploymentRecord> {
+      const release = liveRelease(name);
+      return deploy(name, trigger, (run, slot) => slot.activate(release, run));
+    },
+    /** A zero-downtime restart of an app that used more memory than its slot allows, recorded as an event. */
+    restartForMemory(name: string, usedMb: number, limitMb: number): Promise<DeploymentRecord> {
+      const release = liveRelease(name);
+      store.addEvent(name, 'app.memory-limit', `release ${release.seq} used ${usedMb} MiB, above the limit of ${limitMb} MiB; restarting it`, { usedMb, limitMb, release: release.seq });
+      sysLog(name, release.seq, `memory limit: ${usedMb} MiB used, limit ${limitMb} MiB; restarting`);
+      return deploy(name, 'memory', (run, slot) => slot.activate(release, run));
+    },
+    stop(name: string): Promise<void> {
+      const slot = runtime(name);
+      liveRelease(name);
+      return slot.exclusive(() => slot.stop());
+    },
+
+    env(name: string): Record<string, string> {
+      runtime(name);
+      return store.getSlot(name)?.env ?? {};
+    },
+    /** Changes the slot's env; with a release live, the change rolls out as a new release (zero downtime). */
+    async setEnv(name: string, changes: { set?: Record<string, string>; unset?: string[] }): Promise<DeploymentRecord | null> {
+      runtime(name);
+      for (const key of [...Object.keys(changes.set ?? {}), ...(changes.unset ?? [])]) assertValidEnvName(key);
+      const current = store.getSlot(name)!;
+      const env = { ...current.env, ...changes.set };
+      for (const key of changes.unset ?? []) delete env[key];
+      const base = current.liveRelease ? store.getRelease(name, current.liveRelease) : undefined;
+      if (!base) {
+        store.setSlotEnv(name, env);
+        return null;
+      }
+      const note = describeEnvChange(changes);
+      return deploy(name, 'env', async (run, slot) => {
+        if (current.desiredState === 'stopped') {
+          // Nothing runs: record the release so the next start uses the new env.
+          const recorded = store.addRelease({ ...base, env, note });
+          run.setRelease(recorded.seq);
+          store.setLiveRelease(name, recorded.seq, env);
+          store.setDesiredState(name, 'stopped');
+          return;
+        }
+        await releaseAndActivate(run, slot, { ...base, env, note }, false);
+      });
+    },
+
+    releases(name: string): { live: number | null; releases: ReleaseRecord[] } {
+      runtime(name);
+      return { live: store.getSlot(name)?.liveRelease ?? null, releases: store.listReleases(name) };
+    },
+    /** Switches back to a kept release (by default the one before the live one), with the env it had. */
+    rollback(name: string, seq?: number): Promise<DeploymentRecord> {
+      const live = liveRelease(name);
+      const releases = store.listReleases(name);
+      const target = seq === undefined ? releases.find((release) => release.seq < live.seq) : releases.find((release) => release.seq === seq);
+      if (!target) {
+        const kept = releases.map((release) => release.seq).join(', ') || 'none';
+        throw new BerthError('ERR_RELEASE_UNKNOWN', seq === undefined ? `Slot ${name} has no release older than the live one (${live.seq}) to roll back to.` : `Slot ${name} has no kept release ${seq}; kept releases: ${kept}.`, {
+          details: { slot: name, release: seq ?? null, kept: releases.map((release) => release.seq) },
+        });
+      }
+      return deploy(name, 'rollback', (run, slot) => {
+        run.setRelease(target.seq);
+        return slot.activate(target, run);
+      });
+    },
+    deployments(name: string): DeploymentRecord[] {
+      runtime(name);
+      return store.listDeployments(name);
+    },
+  };
+}
+
+function describeEnvChange(changes: { set?: Record<string, string>; unset?: string[] }): string {
+  const parts = [...Object.keys(changes.set ?? {}).map((key) => `set ${key}`), ...(changes.unset ?? []).map((key) => `unset ${key}`)];
+  return `env: ${parts.join(', ') || 'no change'}`;
+}
+
+export type SlotService = ReturnType<typeof createSlotService>;

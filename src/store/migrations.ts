@@ -1,0 +1,64 @@
+// Numbered schema migrations of the state database; each runs once, in order, in a transaction.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'slots, releases, deployments, instances, events',
+    sql: `
+      CREATE TABLE slots (
+        name TEXT PRIMARY KEY,
+        env_json TEXT NOT NULL DEFAULT '{}',
+        desired_state TEXT NOT NULL DEFAULT 'running' CHECK (desired_state IN ('running', 'stopped')),
+        live_release INTEGER,
+        next_release INTEGER NOT NULL DEFAULT 1,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE releases (
+        slot TEXT NOT NULL REFERENCES slots(name),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('node', 'static')),
+        files_dir TEXT NOT NULL,
+        command_json TEXT,
+        env_json TEXT NOT NULL,
+        source TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (slot, seq)
+      );
+      CREATE TABLE deployments (
+        id TEXT PRIMARY KEY,
+        slot TEXT NOT NULL REFERENCES slots(name),
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        release_seq INTEGER,
+        error_json TEXT,
+        stages_json TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX deployments_by_slot ON deployments (slot, created_at);
+      CREATE TABLE instances (
+        pid INTEGER PRIMARY KEY,
+        slot TEXT NOT NULL,
+        release_seq INTEGER NOT NULL,
+        port INTEGER,
+        start_ticks INTEGER NOT NULL,
+        started_at INTEGER NOT NULL
+      );
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        slot TEXT,
+        type TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data_json TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX events_by_slot ON events (slot, id);
+    `,
+  },
+];

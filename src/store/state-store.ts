@@ -1,0 +1,174 @@
+// Queries over the state database; every change of state runs in one transaction.
+import { randomBytes } from 'node:crypto';
+import type { Db } from './open-store.js';
+import type {
+  DeploymentRecord,
+  DeploymentStage,
+  DeploymentStatus,
+  DeploymentTrigger,
+  DesiredState,
+  EventRecord,
+  InstanceRecord,
+  ReleaseRecord,
+  SlotRecord,
+} from './records.js';
+
+type Row = Record<string, any>;
+
+const toSlot = (row: Row): SlotRecord => ({
+  name: row.name,
+  env: JSON.parse(row.env_json),
+  desiredState: row.desired_state,
+  liveRelease: row.live_release ?? null,
+});
+
+const toRelease = (row: Row): ReleaseRecord => ({
+  slot: row.slot,
+  seq: row.seq,
+  kind: row.kind,
+  filesDir: row.files_dir,
+  command: row.command_json ? JSON.parse(row.command_json) : null,
+  env: JSON.parse(row.env_json),
+  source: row.source,
+  note: row.note,
+  createdAt: row.created_at,
+});
+
+const toDeployment = (row: Row): DeploymentRecord => ({
+  id: row.id,
+  slot: row.slot,
+  trigger: row.trigger,
+  status: row.status,
+  releaseSeq: row.release_seq ?? null,
+  error: row.error_json ? JSON.parse(row.error_json) : null,
+  stages: JSON.parse(row.stages_json),
+  createdAt: row.created_at,
+  finishedAt: row.finished_at ?? null,
+});
+
+const toInstance = (row: Row): InstanceRecord => ({
+  pid: row.pid,
+  slot: row.slot,
+  releaseSeq: row.release_seq,
+  port: row.port ?? null,
+  startTicks: row.start_ticks,
+  startedAt: row.started_at,
+});
+
+const toEvent = (row: Row): EventRecord => ({
+  id: row.id,
+  slot: row.slot,
+  type: row.type,
+  message: row.message,
+  data: row.data_json ? JSON.parse(row.data_json) : null,
+  at: row.at,
+});
+
+export type NewRelease = Omit<ReleaseRecord, 'seq' | 'createdAt'>;
+
+export function createStateStore(db: Db, now: () => number = Date.now) {
+  return {
+    ensureSlots(names: string[]): void {
+      const insert = db.prepare('INSERT OR IGNORE INTO slots (name, updated_at) VALUES (?, ?)');
+      db.transaction(() => names.forEach((name) => insert.run(name, now())))();
+    },
+    getSlot(name: string): SlotRecord | undefined {
+      const row = db.prepare('SELECT * FROM slots WHERE name = ?').get(name) as Row | undefined;
+      return row ? toSlot(row) : undefined;
+    },
+    setDesiredState(name: string, state: DesiredState): void {
+      db.prepare('UPDATE slots SET desired_state = ?, updated_at = ? WHERE name = ?').run(state, now(), name);
+    },
+    setSlotEnv(name: string, env: Record<string, string>): void {
+      db.prepare('UPDATE slots SET env_json = ?, updated_at = ? WHERE name = ?').run(JSON.stringify(env), now(), name);
+    },
+    /** Points the slot at a live release and records the env it runs with, atomically. */
+    setLiveRelease(name: string, seq: number, env: Record<string, string>): void {
+      db.prepare('UPDATE slots SET live_release = ?, env_json = ?, desired_state = ?, updated_at = ? WHERE name = ?').run(seq, JSON.stringify(env), 'running', now(), name);
+    },
+
+    /** Reserves the next release number and records the release in one transaction. */
+    addRelease(release: NewRelease): ReleaseRecord {
+      return db.transaction(() => {
+        const seq = (db.prepare('SELECT next_release FROM slots WHERE name = ?').pluck().get(release.slot) as number) ?? 1;
+        db.prepare('UPDATE slots SET next_release = ? WHERE name = ?').run(seq + 1, release.slot);
+        const createdAt = now();
+        db.prepare(
+          'INSERT INTO releases (slot, seq, kind, files_dir, command_json, env_json, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(release.slot, seq, release.kind, release.filesDir, release.command ? JSON.stringify(release.command) : null, JSON.stringify(release.env), release.source, release.note, createdAt);
+        return { ...release, seq, createdAt };
+      })();
+    },
+    /** Reserves a release number without recording a release yet (its files folder is named after it). */
+    peekNextRelease(slot: string): number {
+      return (db.prepare('SELECT next_release FROM slots WHERE name = ?').pluck().get(slot) as number) ?? 1;
+    },
+    getRelease(slot: string, seq: number): ReleaseRecord | undefined {
+      const row = db.prepare('SELECT * FROM releases WHERE slot = ? AND seq = ?').get(slot, seq) as Row | undefined;
+      return row ? toRelease(row) : undefined;
+    },
+    listReleases(slot: string): ReleaseRecord[] {
+      return (db.prepare('SELECT * FROM releases WHERE slot = ? ORDER BY seq DESC').all(slot) as Row[]).map(toRelease);
+    },
+    deleteReleases(slot: string, seqs: number[]): void {
+      const remove = db.prepare('DELETE FROM releases WHERE slot = ? AND seq = ?');
+      db.transaction(() => seqs.forEach((seq) => remove.run(slot, seq)))();
+    },
+
+    startDeployment(slot: string, trigger: DeploymentTrigger): DeploymentRecord {
+      const id = `${now().toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
+      const createdAt = now();
+      db.prepare('INSERT INTO deployments (id, slot, trigger, status, created_at) VALUES (?, ?, ?, ?, ?)').run(id, slot, trigger, 'running', createdAt);
+      return { id, slot, trigger, status: 'running', releaseSeq: null, error: null, stages: [], createdAt, finishedAt: null };
+    },
+    updateDeployment(id: string, patch: { stages?: DeploymentStage[]; releaseSeq?: number }): void {
+      if (patch.stages) db.prepare('UPDATE deployments SET stages_json = ? WHERE id = ?').run(JSON.stringify(patch.stages), id);
+      if (patch.releaseSeq !== undefined) db.prepare('UPDATE deployments SET release_seq = ? WHERE id = ?').run(patch.releaseSeq, id);
+    },
+    finishDeployment(id: string, status: DeploymentStatus, error: DeploymentRecord['error'] = null): void {
+      db.prepare('UPDATE deployments SET status = ?, error_json = ?, finished_at = ? WHERE id = ?').run(status, error ? JSON.stringify(error) : null, now(), id);
+    },
+    getDeployment(id: string): DeploymentRecord | undefined {
+      const row = db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as Row | undefined;
+      return row ? toDeployment(row) : undefined;
+    },
+    listDeployments(slot: string, limit = 20): DeploymentRecord[] {
+      return (db.prepare('SELECT * FROM deployments WHERE slot = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(slot, limit) as Row[]).map(toDeployment);
+    },
+    /** Deployments left running by a daemon that died: they can never finish now. */
+    abandonRunningDeployments(): number {
+      return db.prepare("UPDATE deployments SET status = 'abandoned', finished_at = ? WHERE status = 'running'").run(now()).changes;
+    },
+
+    recordInstance(instance: InstanceRecord): void {
+      db.prepare('INSERT OR REPLACE INTO instances (pid, slot, release_seq, port, start_ticks, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        instance.pid,
+        instance.slot,
+        instance.releaseSeq,
+        instance.port,
+        instance.startTicks,
+        instance.startedAt,
+      );
+    },
+    forgetInstance(pid: number): void {
+      db.prepare('DELETE FROM instances WHERE pid = ?').run(pid);
+    },
+    listInstances(): InstanceRecord[] {
+      return (db.prepare('SELECT * FROM instances').all() as Row[]).map(toInstance);
+    },
+
+    addEvent(slot: string | null, type: string, message: string, data?: Record<string, unknown>): EventRecord {
+      const at = now();
+      const info = db.prepare('INSERT INTO events (slot, type, message, data_json, at) VALUES (?, ?, ?, ?, ?)').run(slot, type, message, data ? JSON.stringify(data) : null, at);
+      return { id: Number(info.lastInsertRowid), slot, type, message, data: data ?? null, at };
+    },
+    listEvents(options: { slot?: string; afterId?: number; limit?: number } = {}): EventRecord[] {
+      const rows = db
+        .prepare('SELECT * FROM events WHERE (? IS NULL OR slot = ?) AND id > ? ORDER BY id DESC LIMIT ?')
+        .all(options.slot ?? null, options.slot ?? null, options.afterId ?? 0, options.limit ?? 100) as Row[];
+      return rows.map(toEvent).reverse();
+    },
+  };
+}
+
+export type StateStore = ReturnType<typeof createStateStore>;
