@@ -100,10 +100,10 @@ export function createClient(options: ClientOptions) {
     logs: (name: string, query: { tail?: number; after?: number; release?: number } = {}) => call(logsResponseSchema, 'GET', `${slot(name)}/logs${toQuery(query)}`),
     /** Streams a slot's log from the tail or a cursor until the signal aborts; calls onMessage per message. */
     async followLogs(name: string, query: { tail?: number; after?: number; release?: number }, onMessage: (message: z.infer<typeof logStreamMessageSchema>) => void, signal?: AbortSignal): Promise<void> {
-      const response = await send('GET', `${slot(name)}/logs${toQuery({ ...query, follow: 1 })}`, undefined, signal);
       const decoder = new TextDecoder();
       let buffered = '';
       try {
+        const response = await send('GET', `${slot(name)}/logs${toQuery({ ...query, follow: 1 })}`, undefined, signal);
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           buffered += decoder.decode(chunk, { stream: true });
           const lines = buffered.split('\n');

@@ -66,14 +66,13 @@ export function createSlotService(deps: SlotServiceDeps) {
   }
 
   /** Records a release and activates it; a release that fails to start is removed again. */
-  async function releaseAndActivate(run: DeploymentRun, slot: SlotRuntime, release: Omit<ReleaseRecord, 'seq' | 'createdAt'>, ownsFiles: boolean): Promise<void> {
+  async function releaseAndActivate(run: DeploymentRun, slot: SlotRuntime, release: Omit<ReleaseRecord, 'seq' | 'createdAt'>): Promise<void> {
     const recorded = store.addRelease(release);
     run.setRelease(recorded.seq);
     try {
       await slot.activate(recorded, run);
     } catch (error) {
       store.deleteReleases(slot.name, [recorded.seq]);
-      if (ownsFiles) removeFolder(recorded.filesDir);
       throw error;
     }
   }
@@ -92,16 +91,19 @@ export function createSlotService(deps: SlotServiceDeps) {
         const folder = await run.stage('copy', () => assertSourceFolder(source));
         const seq = store.peekNextRelease(name);
         const filesDir = path.join(deps.paths.releasesDir(name), String(seq));
-        const detected = await run.stage('detect', () => {
-          copyIntoRelease(folder, filesDir);
-          return detectApp(filesDir, deps.nodePath);
-        });
-        sysLog(name, seq, `release ${seq} from ${folder}: ${detected.reason}`);
-        const env = store.getSlot(name)?.env ?? {};
-        await releaseAndActivate(run, slot, { slot: name, kind: detected.kind, filesDir, command: detected.command, env, source: folder, note: `deploy of ${folder}` }, true).catch((error) => {
+        try {
+          const detected = await run.stage('detect', () => {
+            copyIntoRelease(folder, filesDir);
+            return detectApp(filesDir, deps.nodePath);
+          });
+          sysLog(name, seq, `release ${seq} from ${folder}: ${detected.reason}`);
+          const env = store.getSlot(name)?.env ?? {};
+          await releaseAndActivate(run, slot, { slot: name, kind: detected.kind, filesDir, command: detected.command, env, source: folder, note: `deploy of ${folder}` });
+        } catch (error) {
+          // Nothing of a failed deploy stays on disk: the release folder goes with it.
           removeFolder(filesDir);
           throw error;
-        });
+        }
       });
     },
 
@@ -152,7 +154,7 @@ export function createSlotService(deps: SlotServiceDeps) {
           store.setDesiredState(name, 'stopped');
           return;
         }
-        await releaseAndActivate(run, slot, { ...base, env, note }, false);
+        await releaseAndActivate(run, slot, { ...base, env, note });
       });
     },
 

@@ -38,7 +38,7 @@ export function decideRestart(policy: RestartPolicy, history: RestartHistory, ru
     return {
       action: 'give-up',
       history: { fastFailures, lastDelayMs: history.lastDelayMs },
-      reason: `${describeExit(run)} within ${formatDuration(uptime)}, ${fastFailures} times in a row`,
+      reason: `${describeExit(run)} within ${formatDuration(uptime)}, ${fastFailures === 1 ? "once" : `${fastFailures} times in a row`}`,
     };
   }
   const stable = uptime >= policy.resetAfterMs;

@@ -31,6 +31,8 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps): void {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+    // Send the head now: a quiet log must not leave the client waiting for it.
+    raw.flushHeaders();
     const send = (message: unknown) => raw.write(`${JSON.stringify(message)}\n`);
     if (page.missed > 0) send({ type: 'missed', count: page.missed, reason: 'rotated away before they were read' });
     if (page.lines.length > 0) send({ type: 'lines', lines: page.lines, cursor: page.cursor });
