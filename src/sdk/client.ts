@@ -92,7 +92,7 @@ export function createClient(options: ClientOptions) {
     stop: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/stop`, {}).then((reply) => reply.deployment),
     restart: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/restart`, {}).then((reply) => reply.deployment),
     env: (name: string, reveal = false) => call(envListSchema, 'GET', `${slot(name)}/env${reveal ? '?reveal=1' : ''}`),
-    changeEnv: (name: string, changes: { set?: Record<string, string>; unset?: string[] }) => call(envChangeResponseSchema, 'PATCH', `${slot(name)}/env`, changes),
+    changeEnv: (name: string, changes: { set?: Record<string, string>; unset?: readonly string[] }) => call(envChangeResponseSchema, 'PATCH', `${slot(name)}/env`, changes),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),
     rollback: (name: string, release?: number) => call(deploymentReply, 'POST', `${slot(name)}/rollback`, release === undefined ? {} : { release }).then((reply) => reply.deployment!),
     deployments: (name: string) => call(z.object({ deployments: z.array(deploymentSchema) }), 'GET', `${slot(name)}/deployments`).then((reply) => reply.deployments),
