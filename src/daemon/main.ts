@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     process.stderr.write(`berth: could not start: ${message}\n`);
     logger.error({ err: error }, 'start failed');
     logger.flush();
-    process.exit(isBerthError(error) && (error.code === 'ERR_PORT_IN_USE' || error.code.startsWith('ERR_CONFIG')) ? EXIT_CONFIG : 1);
+    process.exit(isBerthError(error) && ['ERR_PORT_IN_USE', 'ERR_CONFIG_INVALID', 'ERR_CONFIG_UNREADABLE'].includes(error.code) ? EXIT_CONFIG : 1);
   }
 }
 

@@ -109,7 +109,11 @@ export function createSlotService(deps: SlotServiceDeps) {
 
     start(name: string): Promise<DeploymentRecord> {
       const release = liveRelease(name);
-      return deploy(name, 'start', (run, slot) => slot.activate(release, run));
+      return deploy(name, 'start', (run, slot) => {
+        // The owner wants it running from now on, even if this start fails (status then says why).
+        store.setDesiredState(name, 'running');
+        return slot.activate(release, run);
+      });
     },
     restart(name: string, trigger: DeploymentTrigger = 'restart'): Promise<DeploymentRecord> {
       const release = liveRelease(name);

@@ -8,7 +8,7 @@ import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
 let berth: TestDaemon;
 before(async () => {
-  berth = await startTestDaemon();
+  berth = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }, { name: 'c' }], config: { health: { path: '/', timeoutMs: 4_000, intervalMs: 50 } } });
 });
 after(() => berth.close());
 
@@ -89,4 +89,21 @@ test('bad deploy input gets a clear error naming the value', async () => {
   assert.match(unknownSlot.message, /"zz".*a, b/);
   const unrecognised = await rejection(berth.client.deploy('a', fixture('.')));
   assert.equal(unrecognised.code, 'ERR_DEPLOY_SOURCE_UNRECOGNISED');
+});
+
+test('a slow starter is waited for; one that never answers fails with ERR_DEPLOY_HEALTH_TIMEOUT and its page says so', async () => {
+  await berth.client.changeEnv('c', { set: { START_DELAY_MS: '1500' } });
+  assert.equal((await berth.client.deploy('c', fixture('slow-start'))).status, 'succeeded');
+  assert.match((await request(berth.slotUrl('c'))).body, /ready after 1500 ms/);
+  await berth.client.stop('c');
+  await berth.client.changeEnv('c', { set: { START_DELAY_MS: '600000' } });
+  const error = await rejection(berth.client.start('c'));
+  assert.equal(error.code, 'ERR_DEPLOY_HEALTH_TIMEOUT');
+  assert.match(error.message, /did not answer HTTP on port \d+ at \/ within 4.0 s \(nothing listening on port \d+\)/);
+  const status = await berth.client.slot('c');
+  assert.equal(status.state, 'crashed');
+  assert.match(status.reason!, /did not answer HTTP/);
+  const page = await request(berth.slotUrl('c'));
+  assert.equal(page.status, 503);
+  assert.match(page.body, /failed to start/);
 });
