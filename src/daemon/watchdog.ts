@@ -1,5 +1,6 @@
 // `berth up`: runs the daemon as a child and restarts it with backoff if it dies; Ctrl-C stops it cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CONFIG } from './exit-codes.js';
 
@@ -15,8 +16,7 @@ const MAX_DELAY_MS = 30_000;
 const STABLE_MS = 60_000;
 
 export function runWatchdog(options: WatchdogOptions): Promise<number> {
-  const daemonMain = fileURLToPath(new URL('./main.ts', import.meta.url));
-  const loader = import.meta.resolve('tsx');
+  const daemonArgs = daemonCommand();
   let child: ChildProcess | null = null;
   let stopping = false;
   let delay = FIRST_DELAY_MS;
@@ -25,7 +25,7 @@ export function runWatchdog(options: WatchdogOptions): Promise<number> {
   return new Promise((resolve) => {
     const launch = () => {
       const startedAt = Date.now();
-      child = spawn(process.execPath, ['--import', loader, daemonMain], { stdio: 'inherit', env: options.env });
+      child = spawn(process.execPath, daemonArgs, { stdio: 'inherit', env: options.env });
       child.once('exit', (code, signal) => {
         child = null;
         if (stopping) return resolve(code ?? 0);
@@ -56,4 +56,15 @@ export function runWatchdog(options: WatchdogOptions): Promise<number> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     launch();
   });
+}
+
+/**
+ * How to run the daemon: the bundle in dist/ when this code itself runs from the bundle, else the TypeScript source
+ * through tsx. Both this file (src/daemon/) and the CLI bundle (dist/cli/) sit two folders below the package root.
+ */
+function daemonCommand(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  const root = path.resolve(path.dirname(here), '..', '..');
+  if (here.endsWith('.mjs')) return [path.join(root, 'dist', 'daemon', 'main.mjs')];
+  return ['--import', import.meta.resolve('tsx'), path.join(root, 'src', 'daemon', 'main.ts')];
 }

@@ -19,12 +19,15 @@ export async function waitForHealthy(options: HealthCheckOptions): Promise<Healt
     exited = true;
   });
   let lastProblem = 'no answer yet';
+  // Probe quickly at first (most apps listen within a few hundred ms), then settle at the configured interval.
+  let pause = Math.min(10, options.intervalMs);
   while (!exited && Date.now() < deadline) {
     const answer = await probe(options.port, options.path, Math.min(2000, Math.max(100, deadline - Date.now())));
     if (typeof answer === 'number' && answer < 500) return { healthy: true, status: answer };
     lastProblem = typeof answer === 'number' ? `answered HTTP ${answer}` : answer;
     if (exited) break;
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, options.intervalMs)), options.exited]);
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, pause)), options.exited]);
+    pause = Math.min(options.intervalMs, Math.ceil(pause * 1.5));
   }
   return { healthy: false, why: exited ? 'exited' : 'timeout', lastProblem };
 }

@@ -7,7 +7,7 @@ import { eventually } from './wait.js';
 
 export const berthBin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'berth.mjs');
 
-export async function writeTestConfig(home: string, slotNames: string[]): Promise<Record<string, number>> {
+export async function writeTestConfig(home: string, slotNames: string[], extra: Record<string, unknown> = {}): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
   for (const name of slotNames) ports[name] = await getFreePort();
   const config = {
@@ -17,6 +17,7 @@ export async function writeTestConfig(home: string, slotNames: string[]): Promis
     health: { timeoutMs: 15_000, intervalMs: 50, path: '/' },
     stopGraceMs: 1000,
     drainTimeoutMs: 2000,
+    ...extra,
   };
   fs.mkdirSync(home, { recursive: true });
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));

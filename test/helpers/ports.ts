@@ -12,8 +12,11 @@ export function getFreePort(): Promise<number> {
   });
 }
 
-/** A range of internal ports unlikely to be used by another test daemon running at the same time. */
+/**
+ * A range of internal ports unlikely to be used by another test daemon running at the same time. It stays below the
+ * kernel's ephemeral range (32768 and up), where getFreePort's ports come from, so the two never collide.
+ */
 export function randomPortRange(size = 100): { from: number; to: number } {
-  const from = 20_000 + Math.floor(Math.random() * 300) * size;
+  const from = 20_000 + Math.floor(Math.random() * 120) * size;
   return { from, to: from + size - 1 };
 }

@@ -1,0 +1,104 @@
+// bench/front: a keep-alive hello-world app measured directly, through a berth slot front, a minimal node:http proxy and nginx.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getFreePort } from '../../test/helpers/ports.js';
+import { appFolder, startBerth } from '../lib/berth-under-test.js';
+import { cpuSeconds, printTable, runWrk, sleep, waitForOk } from '../lib/measure.js';
+import { benchDir, describeMachine, ensureAptTools, equaliseNodeStarts } from '../lib/tools.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+ensureAptTools({ wrk: 'wrk', nginx: 'nginx' });
+const envNote = equaliseNodeStarts();
+console.log(`bench/front — ${describeMachine()} · ${envNote}`);
+console.log(`wrk -t1 -c32 -d${SECONDS}s per target, after a 2 s warm-up\n`);
+
+const berth = await startBerth(['a']);
+await berth.client.deploy('a', appFolder('hello'));
+const app = await berth.client.slot('a');
+const appPort = app.port!;
+
+const proxyPort = await getFreePort();
+const minimal = spawn(process.execPath, [path.join(benchDir, 'front', 'minimal-proxy.mjs'), String(proxyPort), String(appPort)], { stdio: 'ignore' });
+
+const nginxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-nginx-'));
+const nginxPort = await getFreePort();
+fs.writeFileSync(
+  path.join(nginxDir, 'nginx.conf'),
+  `worker_processes 1;
+daemon off;
+pid ${nginxDir}/nginx.pid;
+error_log ${nginxDir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${nginxDir}/body; proxy_temp_path ${nginxDir}/proxy;
+  fastcgi_temp_path ${nginxDir}/fastcgi; uwsgi_temp_path ${nginxDir}/uwsgi; scgi_temp_path ${nginxDir}/scgi;
+  upstream app { server 127.0.0.1:${appPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${nginxPort};
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`,
+);
+const nginx = spawn('nginx', ['-c', path.join(nginxDir, 'nginx.conf'), '-p', nginxDir], { stdio: 'ignore' });
+
+const nginxPids = () => {
+  const master = nginx.pid!;
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return pid === master || Number(fields[1]) === master;
+      } catch {
+        return false;
+      }
+    });
+};
+
+const targets = [
+  { name: 'direct (no proxy)', url: `http://127.0.0.1:${appPort}/`, proxyPids: () => [] as number[] },
+  { name: 'berth slot front', url: berth.url('a'), proxyPids: () => [berth.daemonPid] },
+  { name: 'minimal node:http proxy', url: `http://127.0.0.1:${proxyPort}/`, proxyPids: () => [minimal.pid!] },
+  { name: 'nginx (1 worker, upstream keepalive)', url: `http://127.0.0.1:${nginxPort}/`, proxyPids: nginxPids },
+];
+
+const rows: Array<Array<string | number>> = [];
+let direct = 0;
+try {
+  for (const target of targets) {
+    await waitForOk(target.url);
+    await runWrk(target.url, 2);
+    const pids = target.proxyPids();
+    const cpuBefore = cpuSeconds(pids);
+    const appCpuBefore = cpuSeconds([app.pid!]);
+    const result = await runWrk(target.url, SECONDS);
+    const proxyCpu = cpuSeconds(pids) - cpuBefore;
+    const appCpu = cpuSeconds([app.pid!]) - appCpuBefore;
+    if (target.name.startsWith('direct')) direct = result.requestsPerSecond;
+    rows.push([
+      target.name,
+      Math.round(result.requestsPerSecond),
+      `${((result.requestsPerSecond / direct) * 100).toFixed(0)}%`,
+      result.p50Ms.toFixed(2),
+      result.p99Ms.toFixed(2),
+      pids.length ? ((proxyCpu / result.requests) * 1e6).toFixed(1) : '-',
+      ((appCpu / result.requests) * 1e6).toFixed(1),
+      result.errors + result.non2xx,
+    ]);
+    await sleep(500);
+  }
+  console.log();
+  printTable(['target', 'req/s', 'vs direct', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'app CPU µs/req', 'errors'], rows);
+} finally {
+  minimal.kill();
+  nginx.kill('SIGQUIT');
+  await berth.stop();
+  fs.rmSync(nginxDir, { recursive: true, force: true });
+}

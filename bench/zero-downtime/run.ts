@@ -1,0 +1,59 @@
+// bench/zero-downtime: failed requests under continuous keep-alive load during redeploys, env changes and rollbacks,
+// beside PM2's `restart` (fork mode) and `reload` (cluster mode) under the same load, in the same run.
+import path from 'node:path';
+import { getFreePort } from '../../test/helpers/ports.js';
+import { appFolder, startBerth } from '../lib/berth-under-test.js';
+import { startLoad, type LoadCounts } from '../lib/load.js';
+import { printTable, waitForOk } from '../lib/measure.js';
+import { createPm2 } from '../lib/pm2.js';
+import { benchDir, describeMachine, equaliseNodeStarts } from '../lib/tools.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const CONNECTIONS = 16;
+const envNote = equaliseNodeStarts();
+console.log(`bench/zero-downtime — ${describeMachine()} · ${envNote}`);
+console.log(`${CONNECTIONS} keep-alive connections of continuous load; ${ROUNDS} actions per scenario\n`);
+
+const rows: Array<Array<string | number>> = [];
+function record(scenario: string, counts: LoadCounts, seconds: number): void {
+  const failed = counts.non2xx + counts.errors;
+  rows.push([scenario, ROUNDS, counts.ok + failed, failed, seconds.toFixed(1), [...new Set(counts.samples)].join(' ') || '-']);
+}
+
+async function measure(scenario: string, url: string, action: (round: number) => Promise<unknown>): Promise<void> {
+  await waitForOk(url);
+  const load = await startLoad(url, CONNECTIONS);
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS; round++) await action(round);
+  const seconds = (performance.now() - started) / 1000;
+  record(scenario, await load.stop(), seconds);
+}
+
+const berth = await startBerth(['a']);
+try {
+  const folder = appFolder('hello');
+  await berth.client.deploy('a', folder);
+  await measure('berth deploy (new release)', berth.url('a'), () => berth.client.deploy('a', folder));
+  await measure('berth env set', berth.url('a'), (round) => berth.client.changeEnv('a', { set: { ROUND: String(round) } }));
+  const { releases } = await berth.client.releases('a');
+  await measure('berth rollback', berth.url('a'), (round) => berth.client.rollback('a', releases[round % 2 === 0 ? 1 : 0].seq));
+} finally {
+  await berth.stop();
+}
+
+const pm2 = createPm2();
+try {
+  const script = path.join(benchDir, 'apps', 'hello.js');
+  const forkPort = await getFreePort();
+  await pm2.pm2(['start', script, '--name', 'fork'], { PORT: String(forkPort) });
+  await measure('pm2 restart (fork mode)', `http://127.0.0.1:${forkPort}/`, () => pm2.pm2(['restart', 'fork']));
+  await pm2.pm2(['delete', 'fork']);
+  const clusterPort = await getFreePort();
+  await pm2.pm2(['start', script, '--name', 'cluster', '-i', '2'], { PORT: String(clusterPort) });
+  await measure('pm2 reload (cluster mode, 2)', `http://127.0.0.1:${clusterPort}/`, () => pm2.pm2(['reload', 'cluster']));
+} finally {
+  await pm2.kill();
+}
+
+console.log();
+printTable(['scenario', 'actions', 'requests', 'failed', 'seconds', 'failure kinds'], rows);
