@@ -1,11 +1,16 @@
 // The berth command line: a thin client over the API; human output by default, --json for machines.
 import { Command } from 'commander';
-import { BerthApiError, connectLocal, createClient } from '../sdk/client.js';
 import { berthHomeFrom } from '../sdk/local-files.js';
 import { registerEnvCommands } from './commands/env-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
 import { registerSlotCommands, type Run } from './commands/slot-commands.js';
 import { createOutput, paint } from './output.js';
+
+/** An error from the API or the CLI itself, with a stable code and usually a remedy. */
+function isReportedError(error: unknown): error is { code: string; message: string; remedy?: string; details?: unknown } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_');
+}
 
 const program = new Command('berth')
   .description('Slot-based app hosting for a developer workspace.')
@@ -17,11 +22,13 @@ const run: Run = async (work) => {
   const options = program.opts<{ json?: boolean; home?: string }>();
   const output = createOutput(Boolean(options.json));
   try {
+    // Loaded here, not at the top: `berth up` never needs the client (nor zod), and stays small in memory.
+    const { connectLocal, createClient } = await import('../sdk/client.js');
     const home = options.home ?? berthHomeFrom(process.env);
     await work(createClient(connectLocal(home)), output);
   } catch (error) {
     process.exitCode = 1;
-    if (error instanceof BerthApiError) {
+    if (isReportedError(error)) {
       if (output.json) output.error(JSON.stringify({ code: error.code, message: error.message, remedy: error.remedy, details: error.details }));
       else output.error(`${paint(output, 'red', 'error:')} ${error.message}${error.remedy ? `\n  ${paint(output, 'bold', '→')} ${error.remedy}` : ''}`);
     } else {

@@ -55,3 +55,15 @@ export function formatUptime(ms: number | null): string {
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 }
+
+/** An error the CLI finds itself (bad arguments), reported like the API's errors: code, message, remedy. */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly remedy: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -13,7 +13,9 @@ export interface RestartPolicy {
 
 export interface RestartHistory {
   fastFailures: number;
-  /** The delay used before the last restart; 0 before any. */
+  /** Restarts since the app was last stable. */
+  restarts: number;
+  /** The delay used before the last restart. */
   lastDelayMs: number;
 }
 
@@ -28,8 +30,12 @@ export type RestartDecision =
   | { action: 'restart'; delayMs: number; history: RestartHistory }
   | { action: 'give-up'; history: RestartHistory; reason: string };
 
-export const freshHistory: RestartHistory = { fastFailures: 0, lastDelayMs: 0 };
+export const freshHistory: RestartHistory = { fastFailures: 0, restarts: 0, lastDelayMs: 0 };
 
+/**
+ * The first restart after a stable run is immediate (a one-off crash costs only the app's boot time); from the second
+ * in a row on, delays start at initialDelayMs and grow by factor up to maxDelayMs.
+ */
 export function decideRestart(policy: RestartPolicy, history: RestartHistory, run: RunEnd): RestartDecision {
   const uptime = Math.max(0, run.endedAt - run.startedAt);
   const fast = uptime < policy.minUptimeMs;
@@ -37,13 +43,13 @@ export function decideRestart(policy: RestartPolicy, history: RestartHistory, ru
   if (fastFailures >= policy.maxFastFailures) {
     return {
       action: 'give-up',
-      history: { fastFailures, lastDelayMs: history.lastDelayMs },
-      reason: `${describeExit(run)} within ${formatDuration(uptime)}, ${fastFailures === 1 ? "once" : `${fastFailures} times in a row`}`,
+      history: { ...history, fastFailures },
+      reason: `${describeExit(run)} within ${formatDuration(uptime)}, ${fastFailures === 1 ? 'once' : `${fastFailures} times in a row`}`,
     };
   }
-  const stable = uptime >= policy.resetAfterMs;
-  const delayMs = stable || history.lastDelayMs === 0 ? policy.initialDelayMs : Math.min(policy.maxDelayMs, Math.round(history.lastDelayMs * policy.factor));
-  return { action: 'restart', delayMs: Math.min(delayMs, policy.maxDelayMs), history: { fastFailures, lastDelayMs: delayMs } };
+  const restarts = uptime >= policy.resetAfterMs ? 0 : history.restarts;
+  const delayMs = restarts === 0 ? 0 : restarts === 1 ? policy.initialDelayMs : Math.min(policy.maxDelayMs, Math.round(history.lastDelayMs * policy.factor));
+  return { action: 'restart', delayMs, history: { fastFailures, restarts: restarts + 1, lastDelayMs: delayMs } };
 }
 
 export function describeExit(run: Pick<RunEnd, 'code' | 'signal'>): string {

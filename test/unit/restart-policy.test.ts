@@ -13,7 +13,7 @@ test('the default policy: minimum uptime 1 s, backoff ×1.5 capped at 15 s, 16 f
   assert.equal(policy.maxFastFailures, 16);
 });
 
-test('fast failures back off by ×1.5 up to the cap, then give up on the 16th with a plain reason', () => {
+test('the first restart is immediate; then fast failures back off by ×1.5 up to the cap, and the 16th gives up with a plain reason', () => {
   let history: RestartHistory = freshHistory;
   let clock = 0;
   const delays: number[] = [];
@@ -25,7 +25,7 @@ test('fast failures back off by ×1.5 up to the cap, then give up on the 16th wi
     history = decision.history;
     clock += 300 + decision.delayMs;
   }
-  assert.deepEqual(delays.slice(0, 4), [100, 150, 225, 338]);
+  assert.deepEqual(delays.slice(0, 5), [0, 100, 150, 225, 338]);
   assert.ok(delays.every((delay, index) => index === 0 || delay >= delays[index - 1]), 'delays never shrink');
   assert.equal(Math.max(...delays), 15_000);
   const last = decideRestart(policy, history, run(clock, 300));
@@ -34,16 +34,17 @@ test('fast failures back off by ×1.5 up to the cap, then give up on the 16th wi
 });
 
 test('a run longer than the minimum uptime resets the fast-failure count, but not the backoff', () => {
-  const history = { fastFailures: 10, lastDelayMs: 1000 };
+  const history = { fastFailures: 10, restarts: 5, lastDelayMs: 1000 };
   const decision = decideRestart(policy, history, run(0, 5_000));
   assert.equal(decision.action, 'restart');
   assert.equal(decision.history.fastFailures, 0);
   assert.equal(decision.action === 'restart' && decision.delayMs, 1500);
 });
 
-test('a run that was stable for resetAfterMs restarts after the initial delay', () => {
-  const decision = decideRestart(policy, { fastFailures: 0, lastDelayMs: 15_000 }, run(0, 60_000));
-  assert.equal(decision.action === 'restart' && decision.delayMs, policy.initialDelayMs);
+test('after a run that was stable for resetAfterMs, the restart is immediate again', () => {
+  const decision = decideRestart(policy, { fastFailures: 0, restarts: 9, lastDelayMs: 15_000 }, run(0, 60_000));
+  assert.equal(decision.action === 'restart' && decision.delayMs, 0);
+  assert.equal(decision.history.restarts, 1);
 });
 
 test('a death by signal is described as such', () => {

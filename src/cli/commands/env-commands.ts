@@ -1,7 +1,6 @@
 // CLI commands for a slot's environment: list (masked unless --reveal), set and unset (each rolls out a new release).
 import type { Command } from 'commander';
-import { BerthApiError } from '../../sdk/client.js';
-import { table } from '../output.js';
+import { CliError, table } from '../output.js';
 import { printDeployment, type Run } from './slot-commands.js';
 
 export function parseAssignments(pairs: string[]): Record<string, string> {
@@ -9,7 +8,7 @@ export function parseAssignments(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
     if (equals <= 0) {
-      throw new BerthApiError('ERR_ENV_INVALID', `"${pair}" is not KEY=VALUE.`, 'Write each variable as KEY=VALUE, for example `berth env set a API_URL=https://example.com`.', { value: pair }, 0);
+      throw new CliError('ERR_ENV_INVALID', `"${pair}" is not KEY=VALUE.`, 'Write each variable as KEY=VALUE, for example `berth env set a API_URL=https://example.com`.');
     }
     set[pair.slice(0, equals)] = pair.slice(equals + 1);
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { BerthClient } from '../../sdk/client.js';
 import type { Deployment, SlotStatus } from '../../sdk/schemas.js';
-import { formatBytes, formatTime, formatUptime, paint, table, type Output } from '../output.js';
+import { CliError, formatBytes, formatTime, formatUptime, paint, table, type Output } from '../output.js';
 
 export type Run = (work: (client: BerthClient, output: Output) => Promise<void>) => Promise<void>;
 
@@ -113,6 +113,6 @@ export function registerSlotCommands(program: Command, run: Run): void {
 
 function parseRelease(text: string): number {
   const value = Number(text.replace(/^r/, ''));
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`"${text}" is not a release number; see \`berth releases <slot>\`.`);
+  if (!Number.isInteger(value) || value <= 0) throw new CliError('ERR_RELEASE_UNKNOWN', `"${text}" is not a release number.`, 'Use a release number shown by `berth releases <slot>`.');
   return value;
 }
