@@ -4,7 +4,8 @@ import http from 'node:http';
 const [url, connectionsText] = process.argv.slice(2);
 const connections = Number(connectionsText ?? 16);
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const counts = { ok: 0, non2xx: 0, errors: 0, samples: [] };
+const counts = { ok: 0, non2xx: 0, errors: 0, kinds: {} };
+const count = (kind) => (counts.kinds[kind] = (counts.kinds[kind] ?? 0) + 1);
 let running = true;
 
 function once() {
@@ -15,14 +16,14 @@ function once() {
         if (response.statusCode >= 200 && response.statusCode < 300) counts.ok++;
         else {
           counts.non2xx++;
-          if (counts.samples.length < 10) counts.samples.push(`HTTP ${response.statusCode}`);
+          count(`HTTP ${response.statusCode}`);
         }
         resolve();
       });
     });
     request.on('error', (error) => {
       counts.errors++;
-      if (counts.samples.length < 10) counts.samples.push(error.code ?? error.message);
+      count(error.code ?? error.message);
       // Do not spin on a refused port: a real client would also wait a moment.
       setTimeout(resolve, 5);
     });

@@ -7,7 +7,8 @@ export interface LoadCounts {
   ok: number;
   non2xx: number;
   errors: number;
-  samples: string[];
+  /** Failures by kind ("ECONNREFUSED", "HTTP 502") and how many of each. */
+  kinds: Record<string, number>;
 }
 
 export async function startLoad(url: string, connections = 16) {

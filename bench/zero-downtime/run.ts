@@ -12,12 +12,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONNECTIONS = 16;
 const envNote = equaliseNodeStarts();
 console.log(`bench/zero-downtime — ${describeMachine()} · ${envNote}`);
-console.log(`${CONNECTIONS} keep-alive connections of continuous load; ${ROUNDS} actions per scenario\n`);
+console.log(`${CONNECTIONS} keep-alive connections of continuous load; ${ROUNDS} actions per scenario`);
+console.log('(a client whose connection is refused waits 5 ms before its next try, so refusals count attempts)\n');
 
 const rows: Array<Array<string | number>> = [];
 function record(scenario: string, counts: LoadCounts, seconds: number): void {
   const failed = counts.non2xx + counts.errors;
-  rows.push([scenario, ROUNDS, counts.ok + failed, failed, seconds.toFixed(1), [...new Set(counts.samples)].join(' ') || '-']);
+  const kinds = Object.entries(counts.kinds).map(([kind, number]) => `${kind} ×${number}`);
+  rows.push([scenario, ROUNDS, counts.ok + failed, failed, seconds.toFixed(1), kinds.join(', ') || '-']);
 }
 
 async function measure(scenario: string, url: string, action: (round: number) => Promise<unknown>): Promise<void> {
