@@ -28,6 +28,15 @@ async function timeTo(url: string, command: () => unknown): Promise<number> {
   return (await answered) - started;
 }
 
+/** CPU a daemon spends while the printers print: the same fixed window for berth and PM2, with no requests to either. */
+async function measureDaemonCpu(startAt: number, pid: number): Promise<{ seconds: number; cpu: number }> {
+  await sleep(startAt - Date.now());
+  const before = cpuSeconds([pid]);
+  const started = performance.now();
+  await sleep(DURATION_S * 1000 + 1500);
+  return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds([pid]) - before };
+}
+
 async function bareNodeStart(): Promise<number> {
   const port = await getFreePort();
   let child: ReturnType<typeof spawn> | undefined;
@@ -68,13 +77,7 @@ try {
   const startAt = Date.now() + 6000;
   for (const slot of SLOTS) await berth.client.changeEnv(slot, { set: { START_AT: String(startAt), PRINTER_TAG: slot, LINES_PER_SECOND: String(LINES_PER_SECOND), DURATION_S: String(DURATION_S) } });
   for (const slot of SLOTS) await berth.client.deploy(slot, appFolder('printer'));
-  await sleep(startAt - Date.now());
-  const cpuBefore = cpuSeconds([berth.daemonPid]);
-  const started = performance.now();
-  for (const slot of SLOTS) while (!(await get(berth.url(slot))).includes(`printed ${LINES_PER_SECOND * DURATION_S}`)) await sleep(50);
-  await sleep(500);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds([berth.daemonPid]) - cpuBefore;
+  const { seconds, cpu } = await measureDaemonCpu(startAt, berth.daemonPid);
   const captured = SLOTS.reduce((sum, slot) => sum + countCapturedLines(path.join(berth.home, 'logs', 'slots', slot), slot), 0);
   logs.push(['berth', SLOTS.length * LINES_PER_SECOND * DURATION_S, captured, `${((cpu / seconds) * 100).toFixed(0)}%`]);
 } finally {
@@ -108,12 +111,7 @@ try {
   for (const slot of SLOTS) {
     await pm2.pm2(['start', printer, '--name', `printer-${slot}`], { PORT: String(await getFreePort()), START_AT: String(startAt), PRINTER_TAG: slot, LINES_PER_SECOND: String(LINES_PER_SECOND), DURATION_S: String(DURATION_S) });
   }
-  await sleep(startAt - Date.now());
-  const cpuBefore = cpuSeconds([pm2.daemonPid()]);
-  const started = performance.now();
-  await sleep(DURATION_S * 1000 + 1500);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds([pm2.daemonPid()]) - cpuBefore;
+  const { seconds, cpu } = await measureDaemonCpu(startAt, pm2.daemonPid());
   const captured = SLOTS.reduce((sum, slot) => sum + countCapturedLines(path.join(pm2.home, 'logs'), slot, `printer-${slot}-out.log`), 0);
   logs.push(['pm2', SLOTS.length * LINES_PER_SECOND * DURATION_S, captured, `${((cpu / seconds) * 100).toFixed(0)}%`]);
 } finally {

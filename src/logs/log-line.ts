@@ -1,4 +1,4 @@
-// One captured log line and its on-disk form: "seq<TAB>time<TAB>stream<TAB>release<TAB>text".
+// One captured log line and its on-disk form: "seq<TAB>time<TAB>stream<TAB>release<TAB>text" (written by slot-log.ts).
 export type LogStream = 'out' | 'err' | 'sys';
 
 export interface LogLine {
@@ -10,10 +10,6 @@ export interface LogLine {
   /** Release number, or 0 for lines about the slot rather than one release. */
   release: number;
   text: string;
-}
-
-export function formatLine(line: LogLine): string {
-  return `${line.seq}\t${line.time}\t${line.stream}\t${line.release}\t${line.text}\n`;
 }
 
 export function parseLine(raw: string): LogLine | null {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CURRENT_FILE, lastSeqIn, listSegments, readSegmentLines, segmentName } from './log-files.js';
-import { formatLine, type LogLine, type LogStream } from './log-line.js';
+import type { LogLine, LogStream } from './log-line.js';
 
 export interface SlotLogOptions {
   dir: string;
@@ -53,17 +53,20 @@ export function openSlotLog(options: SlotLogOptions) {
     for (const old of rotated.slice(0, Math.max(0, rotated.length - options.maxFiles))) fs.rmSync(old.file, { force: true });
   }
 
-  function append(release: number, stream: LogStream, texts: string[]): LogLine[] {
-    if (texts.length === 0) return [];
+  function append(release: number, stream: LogStream, texts: string[]): void {
+    if (texts.length === 0) return;
     const time = now();
-    const lines: LogLine[] = texts.map((text) => ({ seq: ++lastSeq, time, stream, release, text }));
-    const data = lines.map(formatLine).join('');
+    const firstSeq = lastSeq + 1;
+    // Formatted straight into one string (the on-disk form of log-line.ts): this runs for every line an app prints.
+    const fields = `\t${time}\t${stream}\t${release}\t`;
+    let data = '';
+    for (const text of texts) data += `${++lastSeq}${fields}${text}\n`;
     // Written synchronously: once append returns, a reader of the files sees every line, so followers cannot miss any.
-    fs.writeSync(fd, data);
-    size += Buffer.byteLength(data);
+    size += fs.writeSync(fd, data);
     if (size >= options.maxFileBytes) rotate();
+    if (listeners.size === 0) return;
+    const lines: LogLine[] = texts.map((text, index) => ({ seq: firstSeq + index, time, stream, release, text }));
     for (const listener of listeners) listener(lines);
-    return lines;
   }
 
   function read(readOptions: ReadLogsOptions = {}): ReadLogsResult {
