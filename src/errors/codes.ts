@@ -13,6 +13,7 @@ export const errorCatalogue = {
   ERR_RELEASE_UNKNOWN: { status: 404, remedy: 'Use a release number shown by `berth releases <slot>`.' },
   ERR_ENV_INVALID: { status: 400, remedy: 'Use KEY=VALUE with a KEY of letters, digits and underscores that does not start with a digit.' },
   ERR_ENV_RESERVED: { status: 400, remedy: 'berth sets this variable itself; choose another name.' },
+  ERR_SHUTTING_DOWN: { status: 503, remedy: 'berth is stopping; run the command again once it is back up.' },
   ERR_AUTH_REQUIRED: { status: 401, remedy: 'Use the berth CLI on the machine running the daemon; it reads the token from BERTH_HOME.' },
   ERR_BAD_REQUEST: { status: 400, remedy: 'Fix the listed fields of the request and send it again.' },
   ERR_NOT_FOUND: { status: 404, remedy: 'Check the address; the API lives under /api/v1.' },

@@ -44,6 +44,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
   let live: Live | null = null;
   /** Why the slot has nothing running although it should (its release failed to start), for status. */
   let startFailure: string | null = null;
+  let closing = false;
   let usage = { cpuPercent: 0, memoryBytes: 0, lastTicks: 0, lastAt: 0 };
 
   const event = (type: string, message: string, data?: Record<string, unknown>) => {
@@ -163,9 +164,12 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
     get busy(): boolean {
       return lock.busy;
     },
-    /** Runs slot operations one at a time. */
+    /** Runs slot operations one at a time; once shutdown has begun, work still queued is refused. */
     exclusive<T>(work: () => Promise<T>): Promise<T> {
-      return lock.run(work);
+      return lock.run(() => {
+        if (closing) throw new BerthError('ERR_SHUTTING_DOWN', `berth is stopping, so the operation on slot ${slot.name} did not run.`, { details: { slot: slot.name } });
+        return work();
+      });
     },
     activate,
     async stop(): Promise<void> {
@@ -179,13 +183,19 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       await retire(previous, previousRoute);
       event('slot.stopped', `slot ${slot.name} stopped`);
     },
-    /** Stops the app without draining or recording a desired state (daemon shutdown). */
+    /**
+     * Daemon shutdown: lets the operation in progress finish (so it cannot start a process after this), refuses what
+     * is queued behind it, then stops the app without recording a desired state, so it comes back at the next start.
+     */
     async shutdown(): Promise<void> {
-      const instance = live?.instance;
-      if (instance) {
-        await instance.stop();
-        deps.ports.release(instance.port);
-      }
+      closing = true;
+      await lock.run(async () => {
+        const instance = live?.instance;
+        if (instance) {
+          await instance.stop();
+          deps.ports.release(instance.port);
+        }
+      });
     },
     /** Records CPU and memory of the live app's whole tree; returns its resident memory in bytes. */
     sample(measure: (pid: number) => { rssBytes: number; cpuTicks: number }): number {

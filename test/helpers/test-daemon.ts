@@ -1,8 +1,9 @@
 // Starts a real berth daemon in this process on free ports and a temp BERTH_HOME, with a client bound to it.
+import path from 'node:path';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createDaemon } from '../../src/daemon/create-daemon.js';
-import { createSilentLogger } from '../../src/log/logger.js';
+import { createLogger, createSilentLogger } from '../../src/log/logger.js';
 import { connectLocal, createClient } from '../../src/sdk/client.js';
 import { getFreePort, randomPortRange } from './ports.js';
 import { makeTempDir, removeDir } from './temp.js';
@@ -28,7 +29,9 @@ export async function startTestDaemon(options: TestDaemonOptions = {}) {
   const slots: Array<{ name: string; port: number; memoryLimitMb: number | null }> = [];
   for (const spec of slotSpecs) slots.push({ name: spec.name, port: await getFreePort(), memoryLimitMb: spec.memoryLimitMb ?? null });
   const config = resolveConfig({ ...fastTimings, adminPort: await getFreePort(), internalPorts: randomPortRange(), slots, ...options.config }, home);
-  const daemon = createDaemon({ config, logger: createSilentLogger(), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env } });
+  // BERTH_TEST_LOG_DIR keeps each test daemon's own log, for looking into a failure.
+  const logger = process.env.BERTH_TEST_LOG_DIR ? createLogger({ destination: `${process.env.BERTH_TEST_LOG_DIR}/${path.basename(home)}.log`, level: 'debug' }) : createSilentLogger();
+  const daemon = createDaemon({ config, logger, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env } });
   const info = await daemon.start().catch(async (error) => {
     await daemon.close();
     removeDir(home);

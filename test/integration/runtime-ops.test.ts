@@ -1,11 +1,13 @@
 // Operating slots: stop/start/restart, supervision after crashes, crash-loop reasons, memory limits, port conflicts.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { BerthError } from '../../src/errors/berth-error.js';
 import { getFreePort } from '../helpers/ports.js';
 import { request } from '../helpers/http.js';
-import { fixture } from '../helpers/temp.js';
+import { processesInside } from '../helpers/berth-process.js';
+import { fixture, removeDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -74,7 +76,7 @@ test('a killed app is restarted by the supervisor; killed again and again it is 
   for (let kills = 2; kills < 5; kills++) {
     last = await eventually(async () => {
       const status = await berth.client.slot('a');
-      assert.ok(status.pid && status.pid !== last);
+      assert.ok(status.pid && status.pid !== last, `waiting for a pid other than ${last}: ${JSON.stringify({ state: status.state, pid: status.pid, restarts: status.restarts, reason: status.reason })}`);
       return status.pid;
     });
     process.kill(last, 'SIGKILL');
@@ -115,4 +117,24 @@ test('a slot port already in use stops the daemon from starting, naming the pid 
   } finally {
     squatter.close();
   }
+});
+
+test('shutting down during a deploy lets it finish, refuses queued work, and leaves no process behind', async () => {
+  const other = await startTestDaemon({ slots: [{ name: 'a' }] });
+  const home = other.home;
+  await other.client.changeEnv('a', { set: { START_DELAY_MS: '800' } });
+  const deploying = other.client.deploy('a', fixture('slow-start')).then(
+    () => 'finished',
+    (error) => error.code,
+  );
+  const queued = other.client.deploy('a', fixture('echo')).then(
+    () => 'ran',
+    (error) => error.code,
+  );
+  await eventually(() => assert.ok(processesInside(path.join(home, 'slots')).length > 0, 'the slow starter is running'));
+  await other.daemon.close();
+  assert.deepEqual(processesInside(path.join(home, 'slots')), []);
+  assert.ok(['finished', 'ERR_DAEMON_UNREACHABLE'].includes(await deploying));
+  assert.ok(['ERR_SHUTTING_DOWN', 'ERR_DAEMON_UNREACHABLE'].includes(await queued));
+  removeDir(home);
 });
