@@ -18,7 +18,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: undefined,
       formatters: { level: (label) => ({ level: label }) },
-      hooks: options.secrets ? { streamWrite: (line) => redactValues(line, options.secrets!()) } : undefined,
+      // pino rejects `hooks: undefined`: the key is only present when there is something to redact.
+      ...(options.secrets ? { hooks: { streamWrite: (line: string) => redactValues(line, options.secrets!()) } } : {}),
     },
     destination,
   );

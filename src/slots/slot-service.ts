@@ -12,7 +12,8 @@ import type { StateStore } from '../store/state-store.js';
 import { beginDeployment, type DeploymentRun } from './deployment-run.js';
 import { pruneReleases } from './release-retention.js';
 import type { SlotRuntime } from './slot-runtime.js';
-import { describeSlot, type SlotStatusView } from './slot-status.js';
+import type { SlotStatus } from '../sdk/schemas.js';
+import { describeSlot } from './slot-status.js';
 
 export interface SlotServiceDeps {
   config: ResolvedConfig;
@@ -81,7 +82,7 @@ export function createSlotService(deps: SlotServiceDeps) {
     slotNames(): string[] {
       return [...deps.runtimes.keys()];
     },
-    status(name?: string): SlotStatusView[] {
+    status(name?: string): SlotStatus[] {
       const names = name ? [runtime(name).name] : [...deps.runtimes.keys()];
       return names.map((slotName) => describeSlot(runtime(slotName), store, deps.slotUrl(slotName)));
     },

@@ -3,9 +3,7 @@ import type { SlotStatus } from '../sdk/schemas.js';
 import type { StateStore } from '../store/state-store.js';
 import type { SlotRuntime } from './slot-runtime.js';
 
-export type SlotStatusView = SlotStatus;
-
-export function describeSlot(runtime: SlotRuntime, store: StateStore, url: string): SlotStatusView {
+export function describeSlot(runtime: SlotRuntime, store: StateStore, url: string): SlotStatus {
   const live = runtime.live;
   const instance = live?.instance ?? null;
   const state = runtime.state();
