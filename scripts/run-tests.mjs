@@ -1,4 +1,5 @@
 // Runs the whole test suite with node's test runner (TypeScript through tsx): unit tests, then integration tests.
+// Each test may take at most 3 minutes: a hung test fails instead of holding CI until its limit.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,5 +17,5 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.argv.slice(2);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...extra, ...files], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...extra, ...files], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);
