@@ -84,13 +84,19 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       await switchTo(release, run);
       startFailure = null;
     } catch (error) {
-      if (!live?.instance && release.kind === 'node') {
+      if (!isServing()) {
         // Nothing else serves: say so on the slot's page instead of leaving the placeholder.
         startFailure = (error as Error).message;
         front.show({ kind: 'down', headline: 'The app failed to start', detail: `Release ${release.seq} of slot ${slot.name} did not start; the owner can see why with \`berth status ${slot.name}\`.` });
       }
       throw error;
     }
+  }
+
+  /** True while the live release answers: a static site shown by the front, or a running app process. */
+  function isServing(): boolean {
+    if (!live) return false;
+    return live.release.kind === 'static' ? front.route.kind === 'static' : live.instance !== null;
   }
 
   async function switchTo(release: ReleaseRecord, run: DeploymentRun): Promise<void> {

@@ -70,7 +70,7 @@ test('a release that exits at once is stopped, the old one keeps serving, and th
   assert.ok(releases.every((release) => release.seq !== latest.releaseSeq), 'the failed release is not offered for rollback');
 });
 
-test('a static site is served by the front itself', async () => {
+test('a static site is served by the front itself, and keeps serving when a failed deploy follows it', async () => {
   const deployment = await berth.client.deploy('b', fixture('static-site'));
   assert.equal(deployment.status, 'succeeded');
   const page = await request(berth.slotUrl('b'));
@@ -78,6 +78,9 @@ test('a static site is served by the front itself', async () => {
   const status = await berth.client.slot('b');
   assert.equal(status.kind, 'static');
   assert.equal(status.pid, null);
+  await rejection(berth.client.deploy('b', fixture('crash-at-once')));
+  assert.match((await request(berth.slotUrl('b'))).body, /static fixture home/);
+  assert.equal((await berth.client.slot('b')).state, 'running');
 });
 
 test('bad deploy input gets a clear error naming the value', async () => {
