@@ -84,7 +84,8 @@ export function createAppInstance(options: AppInstanceOptions) {
       system(`started pid ${proc.pid}: ${options.command.display} (PORT=${options.port})`);
     }
     proc.once('exit', (code, signal) => void handleExit(proc, { startedAt, endedAt: options.clock.now(), code, signal }));
-    // 'error' without a pid (ENOENT) also ends in 'exit'? Not always: make sure waiters learn of it.
+    // A spawn that fails outright (ENOENT: no such command) has no pid and may emit 'error' without 'exit': end the run
+    // here, so a health check waiting on it learns at once.
     if (proc.pid === undefined) proc.once('error', () => void handleExit(proc, { startedAt, endedAt: options.clock.now(), code: null, signal: null }));
   }
 
