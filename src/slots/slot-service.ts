@@ -15,6 +15,8 @@ import type { SlotRuntime } from './slot-runtime.js';
 import type { SlotStatus } from '../sdk/schemas.js';
 import { describeSlot } from './slot-status.js';
 
+type DeploymentWork = (run: DeploymentRun, slot: SlotRuntime) => Promise<void>;
+
 export interface SlotServiceDeps {
   config: ResolvedConfig;
   paths: BerthPaths;
@@ -48,10 +50,16 @@ export function createSlotService(deps: SlotServiceDeps) {
     deps.logs.get(name)?.append(release, 'sys', [text]);
   }
 
-  /** Runs one deployment under the slot's lock; a failure is recorded and rethrown with the deployment id. */
-  function deploy(name: string, trigger: DeploymentTrigger, work: (run: DeploymentRun, slot: SlotRuntime) => Promise<void>): Promise<DeploymentRecord> {
+  /**
+   * Runs one operation under the slot's lock. `plan` decides what to do from the state as it is when the operation's
+   * turn comes (not when it was asked for), so an operation queued behind a deploy acts on the new release. It returns
+   * the work to record as a deployment, or null when there is nothing to deploy.
+   */
+  function locked(name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork | null): Promise<DeploymentRecord | null> {
     const slot = runtime(name);
     return slot.exclusive(async () => {
+      const work = plan();
+      if (!work) return null;
       const run = beginDeployment(store, name, trigger);
       try {
         await work(run, slot);
@@ -65,6 +73,9 @@ export function createSlotService(deps: SlotServiceDeps) {
       }
     });
   }
+
+  /** An operation that always deploys something. */
+  const deploy = (name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork) => locked(name, trigger, plan) as Promise<DeploymentRecord>;
 
   /** Records a release and activates it; a release that fails to start is removed again. */
   async function releaseAndActivate(run: DeploymentRun, slot: SlotRuntime, release: Omit<ReleaseRecord, 'seq' | 'createdAt'>): Promise<void> {
@@ -88,7 +99,7 @@ export function createSlotService(deps: SlotServiceDeps) {
     },
 
     deployPath(name: string, source: string): Promise<DeploymentRecord> {
-      return deploy(name, 'cli', async (run, slot) => {
+      return deploy(name, 'cli', () => async (run, slot) => {
         const folder = await run.stage('copy', () => assertSourceFolder(source));
         const seq = store.peekNextRelease(name);
         const filesDir = path.join(deps.paths.releasesDir(name), String(seq));
@@ -109,57 +120,67 @@ export function createSlotService(deps: SlotServiceDeps) {
     },
 
     start(name: string): Promise<DeploymentRecord> {
-      const release = liveRelease(name);
-      return deploy(name, 'start', (run, slot) => {
-        // The owner wants it running from now on, even if this start fails (status then says why).
-        store.setDesiredState(name, 'running');
-        return slot.activate(release, run);
+      return deploy(name, 'start', () => {
+        const release = liveRelease(name);
+        return (run, slot) => {
+          // The owner wants it running from now on, even if this start fails (status then says why).
+          store.setDesiredState(name, 'running');
+          return slot.activate(release, run);
+        };
       });
     },
     restart(name: string, trigger: DeploymentTrigger = 'restart'): Promise<DeploymentRecord> {
-      const release = liveRelease(name);
-      return deploy(name, trigger, (run, slot) => slot.activate(release, run));
+      return deploy(name, trigger, () => {
+        const release = liveRelease(name);
+        return (run, slot) => slot.activate(release, run);
+      });
     },
     /** A zero-downtime restart of an app that used more memory than its slot allows, recorded as an event. */
     restartForMemory(name: string, usedMb: number, limitMb: number): Promise<DeploymentRecord> {
-      const release = liveRelease(name);
-      store.addEvent(name, 'app.memory-limit', `release ${release.seq} used ${usedMb} MiB, above the limit of ${limitMb} MiB; restarting it`, { usedMb, limitMb, release: release.seq });
-      sysLog(name, release.seq, `memory limit: ${usedMb} MiB used, limit ${limitMb} MiB; restarting`);
-      return deploy(name, 'memory', (run, slot) => slot.activate(release, run));
+      return deploy(name, 'memory', () => {
+        const release = liveRelease(name);
+        store.addEvent(name, 'app.memory-limit', `release ${release.seq} used ${usedMb} MiB, above the limit of ${limitMb} MiB; restarting it`, { usedMb, limitMb, release: release.seq });
+        sysLog(name, release.seq, `memory limit: ${usedMb} MiB used, limit ${limitMb} MiB; restarting`);
+        return (run, slot) => slot.activate(release, run);
+      });
     },
     stop(name: string): Promise<void> {
       const slot = runtime(name);
-      liveRelease(name);
-      return slot.exclusive(() => slot.stop());
+      return slot.exclusive(() => {
+        liveRelease(name);
+        return slot.stop();
+      });
     },
 
     env(name: string): Record<string, string> {
       runtime(name);
       return store.getSlot(name)?.env ?? {};
     },
-    /** Changes the slot's env; with a release live, the change rolls out as a new release (zero downtime). */
-    async setEnv(name: string, changes: { set?: Record<string, string>; unset?: string[] }): Promise<DeploymentRecord | null> {
+    /**
+     * Changes the slot's env; with a release live, the change rolls out as a new release (zero downtime). The new env
+     * is computed under the slot's lock, from the env as it is then, so concurrent changes never overwrite each other.
+     */
+    setEnv(name: string, changes: { set?: Record<string, string>; unset?: readonly string[] }): Promise<DeploymentRecord | null> {
       runtime(name);
       for (const key of [...Object.keys(changes.set ?? {}), ...(changes.unset ?? [])]) assertValidEnvName(key);
-      const current = store.getSlot(name)!;
-      const env = { ...current.env, ...changes.set };
-      for (const key of changes.unset ?? []) delete env[key];
-      const base = current.liveRelease ? store.getRelease(name, current.liveRelease) : undefined;
-      if (!base) {
-        store.setSlotEnv(name, env);
-        return null;
-      }
-      const note = describeEnvChange(changes);
-      return deploy(name, 'env', async (run, slot) => {
-        if (current.desiredState === 'stopped') {
+      return locked(name, 'env', () => {
+        const current = store.getSlot(name)!;
+        const env = { ...current.env, ...changes.set };
+        for (const key of changes.unset ?? []) delete env[key];
+        const base = current.liveRelease ? store.getRelease(name, current.liveRelease) : undefined;
+        if (!base) {
+          store.setSlotEnv(name, env);
+          return null;
+        }
+        const release = { ...base, env, note: describeEnvChange(changes) };
+        return async (run, slot) => {
+          if (current.desiredState !== 'stopped') return releaseAndActivate(run, slot, release);
           // Nothing runs: record the release so the next start uses the new env.
-          const recorded = store.addRelease({ ...base, env, note });
+          const recorded = store.addRelease(release);
           run.setRelease(recorded.seq);
           store.setLiveRelease(name, recorded.seq, env);
           store.setDesiredState(name, 'stopped');
-          return;
-        }
-        await releaseAndActivate(run, slot, { ...base, env, note });
+        };
       });
     },
 
@@ -169,18 +190,20 @@ export function createSlotService(deps: SlotServiceDeps) {
     },
     /** Switches back to a kept release (by default the one before the live one), with the env it had. */
     rollback(name: string, seq?: number): Promise<DeploymentRecord> {
-      const live = liveRelease(name);
-      const releases = store.listReleases(name);
-      const target = seq === undefined ? releases.find((release) => release.seq < live.seq) : releases.find((release) => release.seq === seq);
-      if (!target) {
-        const kept = releases.map((release) => release.seq).join(', ') || 'none';
-        throw new BerthError('ERR_RELEASE_UNKNOWN', seq === undefined ? `Slot ${name} has no release older than the live one (${live.seq}) to roll back to.` : `Slot ${name} has no kept release ${seq}; kept releases: ${kept}.`, {
-          details: { slot: name, release: seq ?? null, kept: releases.map((release) => release.seq) },
-        });
-      }
-      return deploy(name, 'rollback', (run, slot) => {
-        run.setRelease(target.seq);
-        return slot.activate(target, run);
+      return deploy(name, 'rollback', () => {
+        const live = liveRelease(name);
+        const releases = store.listReleases(name);
+        const target = seq === undefined ? releases.find((release) => release.seq < live.seq) : releases.find((release) => release.seq === seq);
+        if (!target) {
+          const kept = releases.map((release) => release.seq).join(', ') || 'none';
+          throw new BerthError('ERR_RELEASE_UNKNOWN', seq === undefined ? `Slot ${name} has no release older than the live one (${live.seq}) to roll back to.` : `Slot ${name} has no kept release ${seq}; kept releases: ${kept}.`, {
+            details: { slot: name, release: seq ?? null, kept: releases.map((release) => release.seq) },
+          });
+        }
+        return (run, slot) => {
+          run.setRelease(target.seq);
+          return slot.activate(target, run);
+        };
       });
     },
     deployments(name: string): DeploymentRecord[] {
@@ -190,7 +213,7 @@ export function createSlotService(deps: SlotServiceDeps) {
   };
 }
 
-function describeEnvChange(changes: { set?: Record<string, string>; unset?: string[] }): string {
+function describeEnvChange(changes: { set?: Record<string, string>; unset?: readonly string[] }): string {
   const parts = [...Object.keys(changes.set ?? {}).map((key) => `set ${key}`), ...(changes.unset ?? []).map((key) => `unset ${key}`)];
   return `env: ${parts.join(', ') || 'no change'}`;
 }

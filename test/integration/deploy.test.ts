@@ -110,3 +110,19 @@ test('a slow starter is waited for; one that never answers fails with ERR_DEPLOY
   assert.equal(page.status, 503);
   assert.match(page.body, /failed to start/);
 });
+
+test('operations queued behind a deploy act on what is live when their turn comes, and concurrent env changes all land', async () => {
+  await berth.client.changeEnv('c', { set: { START_DELAY_MS: '300' } });
+  await berth.client.deploy('c', fixture('echo'));
+  const deploying = berth.client.deploy('c', fixture('slow-start'));
+  const restarting = berth.client.restart('c');
+  await Promise.all([deploying, restarting]);
+  const { live, releases } = await berth.client.releases('c');
+  assert.equal(live, releases[0].seq, 'the restart did not bring back the release the deploy replaced');
+  assert.match((await request(berth.slotUrl('c'))).body, /ready after 300 ms/);
+
+  await Promise.all([berth.client.changeEnv('c', { set: { FIRST: '1' } }), berth.client.changeEnv('c', { set: { SECOND: '2' } })]);
+  const env = (await berth.client.env('c', true)).env;
+  assert.equal(env.FIRST, '1');
+  assert.equal(env.SECOND, '2');
+});
