@@ -86,7 +86,8 @@ export function openSlotLog(options: SlotLogOptions) {
     } else {
       const start = Math.max(0, segments.findLastIndex((segment) => segment.firstSeq <= after + 1));
       for (const segment of segments.slice(start)) {
-        lines.push(...readSegmentLines(segment.file).filter(matches));
+        // concat, not push(...): a full segment holds more lines than a call may take as arguments.
+        lines = lines.concat(readSegmentLines(segment.file).filter(matches));
         if (readOptions.limit !== undefined && lines.length >= readOptions.limit) break;
       }
       if (readOptions.limit !== undefined) lines = lines.slice(0, readOptions.limit);

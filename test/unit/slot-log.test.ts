@@ -77,3 +77,12 @@ test('a follower gets the backlog from its cursor, then live lines, with nothing
   );
   log.close();
 });
+
+test('reading from a cursor through a full-size segment (300,000 lines) returns them all', () => {
+  const log = openSlotLog({ dir, maxFileBytes: 64 * 1024 * 1024, maxFiles: 2 });
+  for (let batch = 0; batch < 300; batch++) log.append(1, 'out', numbered(batch * 1000, 1000));
+  const page = log.read({ after: 0 });
+  assert.equal(page.lines.length, 300_000);
+  assert.equal(page.cursor, 300_000);
+  log.close();
+});
