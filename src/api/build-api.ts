@@ -2,7 +2,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BerthError } from '../errors/berth-error.js';
 import type { Logger } from '../log/logger.js';
-import type { SlotLog } from '../logs/slot-log.js';
 import type { SlotService } from '../slots/slot-service.js';
 import type { StateStore } from '../store/state-store.js';
 import { createTokenCheck } from './auth.js';
@@ -13,7 +12,6 @@ import { registerSlotRoutes } from './routes/slots.js';
 export interface ApiDeps {
   service: SlotService;
   store: StateStore;
-  logs: Map<string, SlotLog>;
   token: string;
   logger: Logger;
   version: string;

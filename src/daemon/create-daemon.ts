@@ -45,7 +45,6 @@ export function createDaemon(options: DaemonOptions) {
   const closers: Array<() => Promise<void> | void> = [];
   const displayHost = config.bind === '127.0.0.1' || config.bind === '0.0.0.0' ? 'localhost' : config.bind;
   const slotUrl = (port: number) => `http://${displayHost}:${port}`;
-  let info: DaemonInfo | null = null;
 
   async function start(): Promise<DaemonInfo> {
     fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
@@ -86,7 +85,7 @@ export function createDaemon(options: DaemonOptions) {
     }
 
     const service = createSlotService({ config, paths, store, runtimes, logs, nodePath: options.nodePath ?? process.execPath, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port) });
-    const api: FastifyInstance = await buildApi({ service, store, logs, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
+    const api: FastifyInstance = await buildApi({ service, store, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
       await api.close();
       throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
@@ -99,7 +98,7 @@ export function createDaemon(options: DaemonOptions) {
     const abandoned = store.abandonRunningDeployments();
     if (abandoned > 0) logger.warn({ abandoned }, 'deployments left running by the previous daemon were marked abandoned');
     await stopLeftoverApps(store, config.stopGraceMs, logger);
-    info = {
+    const info: DaemonInfo = {
       pid: process.pid,
       adminUrl,
       apiUrl: `http://${config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.adminPort}`,

@@ -13,8 +13,9 @@ export interface StatsSamplerOptions {
 
 export function startStatsSampler(options: StatsSamplerOptions) {
   const sample = () => {
-    // One scan of /proc per tick serves every slot.
-    const processes = listProcesses();
+    // One scan of /proc per tick serves every slot, and none is made while no app runs.
+    const running = [...options.runtimes.values()].some((runtime) => runtime.live?.instance?.pid);
+    const processes = running ? listProcesses() : [];
     for (const runtime of options.runtimes.values()) {
       const rssBytes = runtime.sample((pid) => measureTree(pid, processes));
       const limitMb = runtime.config.memoryLimitMb;
@@ -29,5 +30,5 @@ export function startStatsSampler(options: StatsSamplerOptions) {
   const timer = setInterval(sample, options.intervalMs);
   timer.unref();
   sample();
-  return { stop: () => clearInterval(timer), sampleNow: sample };
+  return { stop: () => clearInterval(timer) };
 }

@@ -152,6 +152,10 @@ export function createSlotService(deps: SlotServiceDeps) {
       });
     },
 
+    /** The slot's app log (for reading and following). */
+    log(name: string): SlotLog {
+      return deps.logs.get(runtime(name).name)!;
+    },
     env(name: string): Record<string, string> {
       runtime(name);
       return store.getSlot(name)?.env ?? {};

@@ -48,6 +48,16 @@ test('env set/list/unset and rollback from the command line', async () => {
   assert.equal(JSON.parse((await request(berth.slotUrl('a'))).body).greeting, null);
 });
 
+test('an env change on a stopped slot is saved, and the CLI does not claim it is live', async () => {
+  assert.equal((await runCli(berth.home, ['stop', 'a'])).code, 0);
+  const saved = await runCli(berth.home, ['env', 'set', 'a', 'LATER=yes']);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.match(saved.stdout, /is saved; it runs when the slot starts/);
+  assert.doesNotMatch(saved.stdout, /is live/);
+  assert.equal((await runCli(berth.home, ['start', 'a'])).code, 0);
+  assert.equal(JSON.parse((await request(berth.slotUrl('a'))).body).env.LATER, 'yes');
+});
+
 test('logs -n prints the last lines', async () => {
   const logs = await runCli(berth.home, ['logs', 'a', '-n', '3']);
   assert.equal(logs.code, 0);

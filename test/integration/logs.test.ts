@@ -59,3 +59,7 @@ test('logs are kept per release and can be filtered by it', async () => {
   assert.ok(page.lines.length > 0);
   assert.ok(page.lines.every((line) => line.release === live));
 });
+
+test('logs of an unknown slot are refused with the slot names', async () => {
+  await assert.rejects(berth.client.logs('zz', { tail: 5 }), (error: { code: string; message: string }) => error.code === 'ERR_SLOT_UNKNOWN' && /"zz"; the slots are a, b/.test(error.message));
+});

@@ -1,7 +1,6 @@
 // Log routes: a page of lines from a cursor or the tail, or a followed stream of newline-delimited JSON.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BerthError } from '../../errors/berth-error.js';
 import type { LogLine } from '../../logs/log-line.js';
 import type { ApiDeps } from '../build-api.js';
 
@@ -21,8 +20,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/v1/slots/:slot/logs', async (request, reply) => {
     const { slot } = z.object({ slot: z.string() }).parse(request.params);
     const query = logsQuery.parse(request.query);
-    const log = deps.logs.get(slot);
-    if (!log) throw new BerthError('ERR_SLOT_UNKNOWN', `There is no slot "${slot}"; the slots are ${[...deps.logs.keys()].join(', ')}.`, { details: { slot } });
+    const log = deps.service.log(slot);
     // With no cursor, start from the tail (100 lines unless told), never from the beginning of all kept logs.
     const tail = query.after === undefined ? (query.tail ?? 100) : undefined;
     const page = log.read({ after: query.after, tail, release: query.release, limit: query.limit });

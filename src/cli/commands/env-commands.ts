@@ -31,27 +31,21 @@ export function registerEnvCommands(program: Command, run: Run): void {
       }),
     );
 
+  const change = (slot: string, changes: { set?: Record<string, string>; unset?: string[] }) =>
+    run(async (client, output) => {
+      const result = await client.changeEnv(slot, changes);
+      if (result.deployment) printDeployment(output, result.deployment);
+      else if (output.json) output.line(JSON.stringify(result, null, 2));
+      else output.line(`saved; the next deploy of slot ${slot} uses it`);
+    });
+
   env
     .command('set <slot> <assignments...>')
     .description('set KEY=VALUE pairs; a live app gets them through a new release with zero downtime')
-    .action((slot: string, assignments: string[]) =>
-      run(async (client, output) => {
-        const result = await client.changeEnv(slot, { set: parseAssignments(assignments) });
-        if (result.deployment) printDeployment(output, result.deployment);
-        else if (output.json) output.line(JSON.stringify(result, null, 2));
-        else output.line(`saved; the next deploy of slot ${slot} uses it`);
-      }),
-    );
+    .action((slot: string, assignments: string[]) => change(slot, { set: parseAssignments(assignments) }));
 
   env
     .command('unset <slot> <keys...>')
     .description('remove variables; a live app is rolled out again without them')
-    .action((slot: string, keys: string[]) =>
-      run(async (client, output) => {
-        const result = await client.changeEnv(slot, { unset: keys });
-        if (result.deployment) printDeployment(output, result.deployment);
-        else if (output.json) output.line(JSON.stringify(result, null, 2));
-        else output.line(`saved; the next deploy of slot ${slot} uses it`);
-      }),
-    );
+    .action((slot: string, keys: string[]) => change(slot, { unset: keys }));
 }

@@ -32,6 +32,11 @@ export function printDeployment(output: Output, deployment: Deployment | null, u
     return;
   }
   if (!deployment) return;
+  // A deployment without a switch (an env change while the slot is stopped) recorded a release but started nothing.
+  if (!deployment.stages.some((stage) => stage.name === 'switch')) {
+    output.line(`${paint(output, 'green', '✓')} release ${deployment.releaseSeq} of slot ${deployment.slot} is saved; it runs when the slot starts`);
+    return;
+  }
   const stages = deployment.stages.map((stage) => `${stage.name} ${stage.finishedAt ? `${stage.finishedAt - stage.startedAt} ms` : '…'}`).join(', ');
   output.line(`${paint(output, 'green', '✓')} release ${deployment.releaseSeq} of slot ${deployment.slot} is live${url ? ` at ${url}` : ''}`);
   output.line(paint(output, 'dim', `  deployment ${deployment.id} (${deployment.trigger}): ${stages}`));
