@@ -2,15 +2,20 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BerthError } from '../errors/berth-error.js';
 import type { Logger } from '../log/logger.js';
+import type { BerthPaths } from '../config/paths.js';
+import type { DeployService } from '../slots/deploy-service.js';
 import type { SlotService } from '../slots/slot-service.js';
 import type { StateStore } from '../store/state-store.js';
 import { createTokenCheck } from './auth.js';
 import { createErrorHandler } from './error-reply.js';
+import { registerDeployRoutes } from './routes/deploys.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerSlotRoutes } from './routes/slots.js';
 
 export interface ApiDeps {
   service: SlotService;
+  deploys: DeployService;
+  paths: BerthPaths;
   store: StateStore;
   token: string;
   logger: Logger;
@@ -34,6 +39,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     registerSlotRoutes(scope, deps);
     registerLogRoutes(scope, deps);
+    registerDeployRoutes(scope, deps);
   });
   return app;
 }

@@ -13,6 +13,13 @@ export interface BerthPaths {
   slotDir(slot: string): string;
   releasesDir(slot: string): string;
   slotLogsDir(slot: string): string;
+  /** Shared package caches (npm, pnpm, corepack) and reusable installed dependencies. */
+  cacheDir: string;
+  deployLogsDir(slot: string): string;
+  /** Bare git caches of the repositories the slot tracks. */
+  gitCacheDir(slot: string): string;
+  /** The slot's SSH deploy key (private; the public half beside it with .pub). */
+  deployKey(slot: string): string;
 }
 
 export function resolvePaths(home: string): BerthPaths {
@@ -28,5 +35,9 @@ export function resolvePaths(home: string): BerthPaths {
     slotDir: (slot) => path.join(root, 'slots', slot),
     releasesDir: (slot) => path.join(root, 'slots', slot, 'releases'),
     slotLogsDir: (slot) => path.join(root, 'logs', 'slots', slot),
+    cacheDir: path.join(root, 'cache'),
+    deployLogsDir: (slot) => path.join(root, 'logs', 'deploys', slot),
+    gitCacheDir: (slot) => path.join(root, 'slots', slot, 'git'),
+    deployKey: (slot) => path.join(root, 'slots', slot, 'deploy_key'),
   };
 }

@@ -41,6 +41,23 @@ export const configSchema = z
       })
       .default({ path: '/', timeoutMs: 60_000, intervalMs: 100 })
       .describe('Health check of a new release: path (starting with /) polled every intervalMs until an HTTP answer below 500, for at most timeoutMs.'),
+    deploy: z
+      .object({
+        concurrency: z.number().int().min(1).max(16).default(2),
+        minFreeMemoryMb: z.number().int().min(0).default(256),
+        timeouts: z
+          .object({
+            fetchMs: z.number().int().min(1000).default(120_000),
+            installMs: z.number().int().min(1000).default(900_000),
+            buildMs: z.number().int().min(1000).default(900_000),
+          })
+          .default({ fetchMs: 120_000, installMs: 900_000, buildMs: 900_000 }),
+        keepLogs: z.number().int().min(1).max(10_000).default(50),
+      })
+      .default({ concurrency: 2, minFreeMemoryMb: 256, timeouts: { fetchMs: 120_000, installMs: 900_000, buildMs: 900_000 }, keepLogs: 50 })
+      .describe(
+        'Deployments: how many slots build at once (concurrency, 1-16); the free memory (MiB) an install or build needs to start (minFreeMemoryMb); the deadline of each stage in ms (timeouts.fetchMs, installMs, buildMs; the health stage uses health.timeoutMs); how many deployment logs each slot keeps (keepLogs).',
+      ),
     drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long an old release may finish in-flight requests after a switch.'),
     stopGraceMs: z.number().int().min(0).default(5_000).describe('How long an app gets between SIGTERM and SIGKILL.'),
     restart: z

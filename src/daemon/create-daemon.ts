@@ -11,6 +11,8 @@ import type { Logger } from '../log/logger.js';
 import { openSlotLog, type SlotLog } from '../logs/slot-log.js';
 import { createSlotRuntime, type SlotRuntime } from '../slots/slot-runtime.js';
 import { createSlotService } from '../slots/slot-service.js';
+import { createDeployService } from '../slots/deploy-service.js';
+import { writeGitHelpers } from '../deploy/git-source.js';
 import { openDatabase } from '../store/open-store.js';
 import { createStateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../supervisor/clock.js';
@@ -84,8 +86,21 @@ export function createDaemon(options: DaemonOptions) {
       closers.push(() => front.close());
     }
 
-    const service = createSlotService({ config, paths, store, runtimes, logs, nodePath: options.nodePath ?? process.execPath, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port) });
-    const api: FastifyInstance = await buildApi({ service, store, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
+    const service = createSlotService({ config, store, runtimes, logs, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port) });
+    const deploys = createDeployService({
+      config,
+      paths,
+      store,
+      slots: service,
+      gitHelpers: writeGitHelpers(paths.runDir),
+      nodePath: options.nodePath ?? process.execPath,
+      baseEnv: pickEnv(options.env, [...config.inheritEnv, 'GIT_ASKPASS', 'SSH_AUTH_SOCK', 'http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'no_proxy']),
+      logger: logger.child({ component: 'deploy' }),
+      now: clock.now,
+    });
+    // Deployments stop before the apps (closers run in reverse): a running build is cancelled, queued ones abandoned.
+    closers.push(() => deploys.close());
+    const api: FastifyInstance = await buildApi({ service, deploys, paths, store, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
       await api.close();
       throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
@@ -95,8 +110,10 @@ export function createDaemon(options: DaemonOptions) {
     const sampler = startStatsSampler({ runtimes, service, intervalMs: config.statsIntervalMs, logger });
     closers.push(() => sampler.stop());
 
-    const abandoned = store.abandonRunningDeployments();
-    if (abandoned > 0) logger.warn({ abandoned }, 'deployments left running by the previous daemon were marked abandoned');
+    for (const abandoned of store.abandonUnfinishedDeployments()) {
+      store.addEvent(abandoned.slot, 'deploy.abandoned', `deployment ${abandoned.id} was ${abandoned.status} when berth stopped; it is marked abandoned and the slot keeps its previous release`);
+      logger.warn({ slot: abandoned.slot, deployment: abandoned.id }, 'a deployment left unfinished by the previous daemon was marked abandoned');
+    }
     await stopLeftoverApps(store, config.stopGraceMs, logger);
     const info: DaemonInfo = {
       pid: process.pid,
@@ -125,6 +142,12 @@ export function createDaemon(options: DaemonOptions) {
   }
 
   return { start, close, paths };
+}
+
+function pickEnv(env: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) if (env[name] !== undefined) picked[name] = env[name]!;
+  return picked;
 }
 
 function portInUse(port: number, host: string): BerthError {

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { CLI_TOKEN_FILE, DAEMON_INFO_FILE } from './local-files.js';
 import {
   apiErrorSchema,
+  deployLogLineSchema,
+  deployStreamMessageSchema,
   deploymentSchema,
+  settingsResponseSchema,
+  type Deployment,
+  type SlotSettingsView,
   envChangeResponseSchema,
   envListSchema,
   eventSchema,
@@ -31,6 +36,8 @@ export class BerthApiError extends Error {
 export interface ClientOptions {
   baseUrl: string;
   token: string;
+  /** Recorded as the trigger of the deployments this client starts ('cli'; anything else is 'api'). */
+  clientName?: string;
 }
 
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
@@ -61,7 +68,7 @@ export function createClient(options: ClientOptions) {
     try {
       response = await fetch(`${options.baseUrl}${route}`, {
         method,
-        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${options.token}`, ...(options.clientName ? { 'x-berth-client': options.clientName } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
@@ -87,7 +94,41 @@ export function createClient(options: ClientOptions) {
   return {
     status: () => call(z.object({ slots: z.array(slotStatusSchema) }), 'GET', '/api/v1/slots').then((reply) => reply.slots),
     slot: (name: string) => call(slotStatusSchema, 'GET', slot(name)),
-    deploy: (name: string, folder: string) => call(deploymentReply, 'POST', `${slot(name)}/deploy`, { path: folder }).then((reply) => reply.deployment!),
+    /** Queues a deployment (a folder, or the slot's repository at its branch tip or a given commit); answers at once. */
+    startDeploy: (name: string, source: { path: string } | { commit?: string }) => call(deploymentReply, 'POST', `${slot(name)}/deploy`, source).then((reply) => reply.deployment!),
+    /** Deploys and waits for the result; a deployment that did not succeed is thrown as its error. */
+    async deploy(name: string, folder?: string, onLines?: (lines: Array<z.infer<typeof deployLogLineSchema>>) => void): Promise<Deployment> {
+      const started = await this.startDeploy(name, folder === undefined ? {} : { path: folder });
+      const final = await this.followDeployment(started.id, 0, onLines ?? (() => undefined));
+      return throwIfFailed(final);
+    },
+    deployment: (id: string) => call(deploymentReply, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`).then((reply) => reply.deployment!),
+    deployLog: (id: string, after = 0) => call(z.object({ lines: z.array(deployLogLineSchema), cursor: z.number(), deployment: deploymentSchema }), 'GET', `/api/v1/deployments/${encodeURIComponent(id)}/log?after=${after}`),
+    /** Streams a deployment's log from a cursor until it ends; returns its final record. */
+    async followDeployment(id: string, after: number, onLines: (lines: Array<z.infer<typeof deployLogLineSchema>>) => void, signal?: AbortSignal): Promise<Deployment> {
+      let final: Deployment | null = null;
+      let cursor = after;
+      const response = await send('GET', `/api/v1/deployments/${encodeURIComponent(id)}/log?follow=1&after=${after}`, undefined, signal);
+      try {
+        await readNdjson(response, (value) => {
+          const message = deployStreamMessageSchema.parse(value);
+          if (message.type === 'lines') {
+            cursor = message.lines.at(-1)?.n ?? cursor;
+            onLines(message.lines);
+          } else final = message.deployment;
+        });
+      } catch (error) {
+        if ((error as Error).name === 'AbortError' || error instanceof z.ZodError) throw error;
+      }
+      // The stream can break (daemon restart): the record then says where things stand.
+      return final ?? (await this.deployment(id));
+    },
+    cancelDeploy: (name: string) => call(z.object({ cancelled: z.array(z.string()) }), 'POST', `${slot(name)}/deploy/cancel`, {}).then((reply) => reply.cancelled),
+    settings: (name: string) => call(settingsResponseSchema, 'GET', `${slot(name)}/settings`),
+    updateSettings: (name: string, patch: SlotSettingsView) => call(settingsResponseSchema, 'PATCH', `${slot(name)}/settings`, patch),
+    deployKey: (name: string, rotate = false) => call(z.object({ slot: z.string(), publicKey: z.string() }), 'POST', `${slot(name)}/deploy-key`, { rotate }),
+    setGitToken: (token: string, options: { slot?: string; username?: string } = {}) => call(z.object({ scope: z.string() }), 'PUT', '/api/v1/git-token', { token, ...options }),
+    clearGitToken: (name?: string) => call(z.object({ scope: z.string() }), 'DELETE', `/api/v1/git-token${name ? `?slot=${encodeURIComponent(name)}` : ''}`),
     start: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/start`, {}).then((reply) => reply.deployment),
     stop: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/stop`, {}).then((reply) => reply.deployment),
     restart: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/restart`, {}).then((reply) => reply.deployment),
@@ -100,21 +141,33 @@ export function createClient(options: ClientOptions) {
     logs: (name: string, query: { tail?: number; after?: number; release?: number } = {}) => call(logsResponseSchema, 'GET', `${slot(name)}/logs${toQuery(query)}`),
     /** Streams a slot's log from the tail or a cursor until the signal aborts; calls onMessage per message. */
     async followLogs(name: string, query: { tail?: number; after?: number; release?: number }, onMessage: (message: z.infer<typeof logStreamMessageSchema>) => void, signal?: AbortSignal): Promise<void> {
-      const decoder = new TextDecoder();
-      let buffered = '';
       try {
         const response = await send('GET', `${slot(name)}/logs${toQuery({ ...query, follow: 1 })}`, undefined, signal);
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffered += decoder.decode(chunk, { stream: true });
-          const lines = buffered.split('\n');
-          buffered = lines.pop() ?? '';
-          for (const line of lines) if (line.trim()) onMessage(logStreamMessageSchema.parse(JSON.parse(line)));
-        }
+        await readNdjson(response, (value) => onMessage(logStreamMessageSchema.parse(value)));
       } catch (error) {
         if ((error as Error).name !== 'AbortError') throw error;
       }
     },
   };
+}
+
+/** Calls onValue for each JSON line of a streamed answer (blank heartbeat lines are skipped). */
+async function readNdjson(response: Response, onValue: (value: unknown) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onValue(JSON.parse(line));
+  }
+}
+
+/** A deployment that ended in anything but success, as the error it ended with. */
+export function throwIfFailed(deployment: Deployment): Deployment {
+  if (deployment.status === 'succeeded') return deployment;
+  const error = deployment.error ?? { code: 'ERR_INTERNAL', message: `Deployment ${deployment.id} ended ${deployment.status}.`, remedy: '' };
+  throw new BerthApiError(error.code, error.message, error.remedy || undefined, { deployment: deployment.id, status: deployment.status }, 0);
 }
 
 function toQuery(query: Record<string, number | undefined>): string {

@@ -1,5 +1,6 @@
 // One slot at run time: its live release, the health-gated switch to a new one, stop/start, and its status.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ResolvedConfig, SlotConfig } from '../config/schema.js';
 import { BerthError } from '../errors/berth-error.js';
@@ -57,7 +58,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       slot: slot.name,
       release: release.seq,
       command: release.command!,
-      cwd: release.filesDir,
+      cwd: path.join(release.filesDir, release.appDir),
       env: buildAppEnv({ daemonEnv: deps.daemonEnv, inherit: config.inheritEnv, releaseEnv: release.env, port, slot: slot.name, release: release.seq }),
       port,
       policy: config.restart,
@@ -125,7 +126,8 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
   }
 
   async function awaitHealthy(release: ReleaseRecord, instance: AppInstance, port: number): Promise<void> {
-    const result = await waitForHealthy({ port, path: config.health.path, timeoutMs: config.health.timeoutMs, intervalMs: config.health.intervalMs, exited: instance.whenExited() });
+    const healthPath = release.settings?.healthPath ?? config.health.path;
+    const result = await waitForHealthy({ port, path: healthPath, timeoutMs: config.health.timeoutMs, intervalMs: config.health.intervalMs, exited: instance.whenExited() });
     if (result.healthy) return;
     await instance.stop();
     deps.ports.release(port);
@@ -138,14 +140,14 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
     }
     throw new BerthError(
       'ERR_DEPLOY_HEALTH_TIMEOUT',
-      `Release ${release.seq} of slot ${slot.name} did not answer HTTP on port ${port} at ${config.health.path} within ${formatDuration(config.health.timeoutMs)} (${result.lastProblem}).${stderrText}`,
+      `Release ${release.seq} of slot ${slot.name} did not answer HTTP on port ${port} at ${healthPath} within ${formatDuration(config.health.timeoutMs)} (${result.lastProblem}).${stderrText}`,
       { details: { slot: slot.name, release: release.seq, port, stderr } },
     );
   }
 
   function routeFor(target: Live): FrontRoute {
     if (target.route) return { kind: 'proxy', route: target.route };
-    const root = target.release.filesDir;
+    const root = path.join(target.release.filesDir, target.release.appDir, target.release.staticDir ?? '');
     return { kind: 'static', site: { root, spaFallback: !existsSync(`${root}/404.html`) } };
   }
 

@@ -1,30 +1,26 @@
 // The slot operations berth offers: deploy a folder, start/stop/restart, env changes, rollback, status.
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
-import type { BerthPaths } from '../config/paths.js';
-import { detectApp } from '../deploy/detect-app.js';
-import { assertSourceFolder, copyIntoRelease, removeFolder } from '../deploy/release-files.js';
+import type { BuiltRelease } from '../deploy/build-release.js';
+import { removeFolder } from '../deploy/release-files.js';
 import { BerthError, toBerthError } from '../errors/berth-error.js';
 import type { SlotLog } from '../logs/slot-log.js';
 import { assertValidEnvName } from '../supervisor/app-env.js';
-import type { DeploymentRecord, DeploymentTrigger, ReleaseRecord } from '../store/records.js';
+import type { DeploymentRecord, DeploymentTrigger, ReleaseRecord, SlotSettings } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
 import { beginDeployment, type DeploymentRun } from './deployment-run.js';
 import { pruneReleases } from './release-retention.js';
 import type { SlotRuntime } from './slot-runtime.js';
 import type { SlotStatus } from '../sdk/schemas.js';
 import { describeSlot } from './slot-status.js';
+import { applySettingsPatch, type SlotSettingsPatch } from './slot-settings.js';
 
 type DeploymentWork = (run: DeploymentRun, slot: SlotRuntime) => Promise<void>;
 
 export interface SlotServiceDeps {
   config: ResolvedConfig;
-  paths: BerthPaths;
   store: StateStore;
   runtimes: Map<string, SlotRuntime>;
   logs: Map<string, SlotLog>;
-  /** The node binary apps run with. */
-  nodePath: string;
   slotUrl(slot: string): string;
 }
 
@@ -55,19 +51,20 @@ export function createSlotService(deps: SlotServiceDeps) {
    * turn comes (not when it was asked for), so an operation queued behind a deploy acts on the new release. It returns
    * the work to record as a deployment, or null when there is nothing to deploy.
    */
-  function locked(name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork | null): Promise<DeploymentRecord | null> {
+  function locked(name: string, trigger: DeploymentTrigger | DeploymentRun, plan: () => DeploymentWork | null): Promise<DeploymentRecord | null> {
     const slot = runtime(name);
     return slot.exclusive(async () => {
       const work = plan();
       if (!work) return null;
-      const run = beginDeployment(store, name, trigger);
+      const run = typeof trigger === 'string' ? beginDeployment(store, name, trigger) : trigger;
       try {
         await work(run, slot);
         pruneReleases(store, name, config.releases.keep);
         return run.succeed();
       } catch (error) {
         const failure = toBerthError(error);
-        run.fail(failure);
+        // A deployment that came with its own run (a build) is finished by its owner, which knows about cancels.
+        if (typeof trigger === 'string') run.fail(failure);
         sysLog(name, 0, `deployment ${run.id} failed: ${failure.message.split('\n')[0]}`);
         throw new BerthError(failure.code, failure.message, { remedy: failure.remedy, details: { ...failure.details, deployment: run.id }, cause: failure });
       }
@@ -98,24 +95,34 @@ export function createSlotService(deps: SlotServiceDeps) {
       return names.map((slotName) => describeSlot(runtime(slotName), store, deps.slotUrl(slotName)));
     },
 
-    deployPath(name: string, source: string): Promise<DeploymentRecord> {
-      return deploy(name, 'cli', () => async (run, slot) => {
-        const folder = await run.stage('copy', () => assertSourceFolder(source));
-        const seq = store.peekNextRelease(name);
-        const filesDir = path.join(deps.paths.releasesDir(name), String(seq));
+    /** Switches a built release in under the slot's lock, with the slot's env as it is when the turn comes. */
+    activateBuilt(name: string, run: DeploymentRun, built: BuiltRelease): Promise<DeploymentRecord> {
+      return locked(name, run, () => async (current, slot) => {
+        const env = store.getSlot(name)?.env ?? {};
+        const commit = built.commit ? ` ${built.commit.sha.slice(0, 7)} “${built.commit.subject}”` : '';
+        sysLog(name, 0, `deployment ${run.id}: starting ${built.command?.display ?? 'static site'}${commit}`);
         try {
-          const detected = await run.stage('detect', () => {
-            copyIntoRelease(folder, filesDir);
-            return detectApp(filesDir, deps.nodePath);
-          });
-          sysLog(name, seq, `release ${seq} from ${folder}: ${detected.reason}`);
-          const env = store.getSlot(name)?.env ?? {};
-          await releaseAndActivate(run, slot, { slot: name, kind: detected.kind, filesDir, command: detected.command, env, source: folder, note: `deploy of ${folder}` });
+          await releaseAndActivate(current, slot, { ...built, slot: name, env, note: built.commit ? `deploy of ${built.commit.sha.slice(0, 7)} ${built.commit.subject}` : `deploy of ${built.source}` });
         } catch (error) {
-          // Nothing of a failed deploy stays on disk: the release folder goes with it.
-          removeFolder(filesDir);
+          // A release that never went live leaves no files behind, unless an older release shares them.
+          if (!store.listReleases(name).some((release) => release.filesDir === built.filesDir)) removeFolder(built.filesDir);
           throw error;
         }
+      }) as Promise<DeploymentRecord>;
+    },
+
+    settings(name: string): SlotSettings {
+      runtime(name);
+      return store.getSlot(name)!.settings;
+    },
+    /** Changes how the slot gets its app (repository, branch, overrides); takes effect at the next deploy. */
+    updateSettings(name: string, patch: SlotSettingsPatch): Promise<SlotSettings> {
+      const slot = runtime(name);
+      return slot.exclusive(async () => {
+        const next = applySettingsPatch(store.getSlot(name)!.settings, patch);
+        store.setSlotSettings(name, next);
+        store.addEvent(name, 'slot.settings', `settings of slot ${name} changed: ${Object.keys(patch).join(', ')}`);
+        return next;
       });
     },
 

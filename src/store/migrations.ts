@@ -61,4 +61,27 @@ export const migrations: Migration[] = [
       CREATE INDEX events_by_slot ON events (slot, id);
     `,
   },
+  {
+    version: 2,
+    name: 'git sources: slot settings, release commits and build keys, durable deployment records, git tokens',
+    sql: `
+      ALTER TABLE slots ADD COLUMN settings_json TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE releases ADD COLUMN app_dir TEXT NOT NULL DEFAULT '';
+      ALTER TABLE releases ADD COLUMN static_dir TEXT;
+      ALTER TABLE releases ADD COLUMN commit_json TEXT;
+      ALTER TABLE releases ADD COLUMN build_key TEXT;
+      ALTER TABLE releases ADD COLUMN settings_json TEXT;
+      ALTER TABLE deployments ADD COLUMN request_json TEXT;
+      ALTER TABLE deployments ADD COLUMN commit_json TEXT;
+      ALTER TABLE deployments ADD COLUMN log_file TEXT;
+      ALTER TABLE deployments ADD COLUMN started_at INTEGER;
+      ALTER TABLE instances ADD COLUMN role TEXT NOT NULL DEFAULT 'app';
+      CREATE TABLE git_tokens (
+        scope TEXT PRIMARY KEY,
+        username TEXT,
+        token TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -7,7 +7,34 @@ export interface SlotRecord {
   env: Record<string, string>;
   desiredState: DesiredState;
   liveRelease: number | null;
+  settings: SlotSettings;
 }
+
+/** How a slot gets its app: the git source and the owner's overrides of what detection would choose. */
+export interface SlotSettings {
+  repo?: string | null;
+  branch?: string | null;
+  /** Subfolder of the repository that holds the app (a monorepo package); '' for the root. */
+  root?: string | null;
+  /** Overrides; null (or absent) means "detect". An empty install/build command means "skip that step". */
+  installCommand?: string | null;
+  buildCommand?: string | null;
+  startCommand?: string | null;
+  staticDir?: string | null;
+  healthPath?: string | null;
+  /** Deploy on a webhook push (used by the webhook endpoint). */
+  autoDeploy?: boolean;
+}
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  branch: string | null;
+  repo: string | null;
+}
+
+/** What a deployment was asked to deploy. */
+export type DeploySource = { type: 'git'; commit?: string | null } | { type: 'path'; path: string };
 
 export interface StartCommand {
   command: string;
@@ -20,22 +47,34 @@ export interface ReleaseRecord {
   slot: string;
   seq: number;
   kind: ReleaseKind;
+  /** The whole built source tree (immutable once released). */
   filesDir: string;
+  /** Where the app runs, relative to filesDir ('' or a monorepo subfolder). */
+  appDir: string;
+  /** For a static site: the folder served, relative to appDir. */
+  staticDir: string | null;
   command: StartCommand | null;
   env: Record<string, string>;
   source: string;
   note: string;
+  commit: CommitInfo | null;
+  /** Same key = same source, settings, env and Node: the build can be reused instead of repeated. */
+  buildKey: string | null;
+  settings: SlotSettings | null;
   createdAt: number;
 }
 
-export type DeploymentStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
-export type DeploymentTrigger = 'cli' | 'env' | 'rollback' | 'restart' | 'start' | 'memory' | 'recover';
+export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'superseded' | 'abandoned';
+export const FINISHED_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'cancelled', 'superseded', 'abandoned'];
+export type DeploymentTrigger = 'cli' | 'api' | 'webhook' | 'env' | 'rollback' | 'restart' | 'start' | 'memory' | 'recover';
 
 export interface DeploymentStage {
   name: string;
   startedAt: number;
   finishedAt?: number;
   ok?: boolean;
+  /** A short note shown with the stage ("skipped: same commit", "dependencies reused"). */
+  note?: string;
 }
 
 export interface DeploymentRecord {
@@ -46,7 +85,12 @@ export interface DeploymentRecord {
   releaseSeq: number | null;
   error: { code: string; message: string; remedy: string } | null;
   stages: DeploymentStage[];
+  source: DeploySource | null;
+  commit: CommitInfo | null;
+  /** The deployment's full log (build output and stage notes); null for deployments that build nothing. */
+  logFile: string | null;
   createdAt: number;
+  startedAt: number | null;
   finishedAt: number | null;
 }
 
@@ -57,6 +101,8 @@ export interface InstanceRecord {
   port: number | null;
   startTicks: number;
   startedAt: number;
+  /** 'app' for a supervised app, 'build' for a deploy step (git, install, build) still running. */
+  role?: 'app' | 'build';
 }
 
 export interface EventRecord {

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from './open-store.js';
 import type {
+  CommitInfo,
+  DeploySource,
   DeploymentRecord,
   DeploymentStage,
   DeploymentStatus,
@@ -11,26 +13,37 @@ import type {
   InstanceRecord,
   ReleaseRecord,
   SlotRecord,
+  SlotSettings,
 } from './records.js';
 
 type Row = Record<string, any>;
+
+const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 const toSlot = (row: Row): SlotRecord => ({
   name: row.name,
   env: JSON.parse(row.env_json),
   desiredState: row.desired_state,
   liveRelease: row.live_release ?? null,
+  settings: JSON.parse(row.settings_json ?? '{}'),
 });
+
+const parseOrNull = (text: string | null | undefined) => (text ? JSON.parse(text) : null);
 
 const toRelease = (row: Row): ReleaseRecord => ({
   slot: row.slot,
   seq: row.seq,
   kind: row.kind,
   filesDir: row.files_dir,
-  command: row.command_json ? JSON.parse(row.command_json) : null,
+  appDir: row.app_dir ?? '',
+  staticDir: row.static_dir ?? null,
+  command: parseOrNull(row.command_json),
   env: JSON.parse(row.env_json),
   source: row.source,
   note: row.note,
+  commit: parseOrNull(row.commit_json),
+  buildKey: row.build_key ?? null,
+  settings: parseOrNull(row.settings_json),
   createdAt: row.created_at,
 });
 
@@ -42,7 +55,11 @@ const toDeployment = (row: Row): DeploymentRecord => ({
   releaseSeq: row.release_seq ?? null,
   error: row.error_json ? JSON.parse(row.error_json) : null,
   stages: JSON.parse(row.stages_json),
+  source: parseOrNull(row.request_json),
+  commit: parseOrNull(row.commit_json),
+  logFile: row.log_file ?? null,
   createdAt: row.created_at,
+  startedAt: row.started_at ?? null,
   finishedAt: row.finished_at ?? null,
 });
 
@@ -53,6 +70,7 @@ const toInstance = (row: Row): InstanceRecord => ({
   port: row.port ?? null,
   startTicks: row.start_ticks,
   startedAt: row.started_at,
+  role: row.role ?? 'app',
 });
 
 const toEvent = (row: Row): EventRecord => ({
@@ -79,6 +97,9 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
     setDesiredState(name: string, state: DesiredState): void {
       db.prepare('UPDATE slots SET desired_state = ?, updated_at = ? WHERE name = ?').run(state, now(), name);
     },
+    setSlotSettings(name: string, settings: SlotSettings): void {
+      db.prepare('UPDATE slots SET settings_json = ?, updated_at = ? WHERE name = ?').run(JSON.stringify(settings), now(), name);
+    },
     setSlotEnv(name: string, env: Record<string, string>): void {
       db.prepare('UPDATE slots SET env_json = ?, updated_at = ? WHERE name = ?').run(JSON.stringify(env), now(), name);
     },
@@ -94,8 +115,24 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
         db.prepare('UPDATE slots SET next_release = ? WHERE name = ?').run(seq + 1, release.slot);
         const createdAt = now();
         db.prepare(
-          'INSERT INTO releases (slot, seq, kind, files_dir, command_json, env_json, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        ).run(release.slot, seq, release.kind, release.filesDir, release.command ? JSON.stringify(release.command) : null, JSON.stringify(release.env), release.source, release.note, createdAt);
+          `INSERT INTO releases (slot, seq, kind, files_dir, app_dir, static_dir, command_json, env_json, source, note, commit_json, build_key, settings_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          release.slot,
+          seq,
+          release.kind,
+          release.filesDir,
+          release.appDir,
+          release.staticDir,
+          jsonOrNull(release.command),
+          JSON.stringify(release.env),
+          release.source,
+          release.note,
+          jsonOrNull(release.commit),
+          release.buildKey,
+          jsonOrNull(release.settings),
+          createdAt,
+        );
         return { ...release, seq, createdAt };
       })();
     },
@@ -115,15 +152,32 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
       db.transaction(() => seqs.forEach((seq) => remove.run(slot, seq)))();
     },
 
-    startDeployment(slot: string, trigger: DeploymentTrigger): DeploymentRecord {
+    /** Records a new deployment: 'running' at once, or 'queued' when it waits its turn (with its log file named). */
+    startDeployment(slot: string, trigger: DeploymentTrigger, options: { status?: 'queued' | 'running'; source?: DeploySource; logFile?: (id: string) => string } = {}): DeploymentRecord {
       const id = `${now().toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
       const createdAt = now();
-      db.prepare('INSERT INTO deployments (id, slot, trigger, status, created_at) VALUES (?, ?, ?, ?, ?)').run(id, slot, trigger, 'running', createdAt);
-      return { id, slot, trigger, status: 'running', releaseSeq: null, error: null, stages: [], createdAt, finishedAt: null };
+      const status = options.status ?? 'running';
+      const startedAt = status === 'running' ? createdAt : null;
+      const logFile = options.logFile?.(id) ?? null;
+      db.prepare('INSERT INTO deployments (id, slot, trigger, status, request_json, log_file, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        slot,
+        trigger,
+        status,
+        jsonOrNull(options.source),
+        logFile,
+        createdAt,
+        startedAt,
+      );
+      return { id, slot, trigger, status, releaseSeq: null, error: null, stages: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
     },
-    updateDeployment(id: string, patch: { stages?: DeploymentStage[]; releaseSeq?: number }): void {
+    markDeploymentRunning(id: string): void {
+      db.prepare("UPDATE deployments SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
+    },
+    updateDeployment(id: string, patch: { stages?: DeploymentStage[]; releaseSeq?: number; commit?: CommitInfo }): void {
       if (patch.stages) db.prepare('UPDATE deployments SET stages_json = ? WHERE id = ?').run(JSON.stringify(patch.stages), id);
       if (patch.releaseSeq !== undefined) db.prepare('UPDATE deployments SET release_seq = ? WHERE id = ?').run(patch.releaseSeq, id);
+      if (patch.commit) db.prepare('UPDATE deployments SET commit_json = ? WHERE id = ?').run(JSON.stringify(patch.commit), id);
     },
     finishDeployment(id: string, status: DeploymentStatus, error: DeploymentRecord['error'] = null): void {
       db.prepare('UPDATE deployments SET status = ?, error_json = ?, finished_at = ? WHERE id = ?').run(status, error ? JSON.stringify(error) : null, now(), id);
@@ -135,19 +189,32 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
     listDeployments(slot: string, limit = 20): DeploymentRecord[] {
       return (db.prepare('SELECT * FROM deployments WHERE slot = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(slot, limit) as Row[]).map(toDeployment);
     },
-    /** Deployments left running by a daemon that died: they can never finish now. */
-    abandonRunningDeployments(): number {
-      return db.prepare("UPDATE deployments SET status = 'abandoned', finished_at = ? WHERE status = 'running'").run(now()).changes;
+    /** Deployments left running or queued by a daemon that died: they can never finish now. */
+    abandonUnfinishedDeployments(): DeploymentRecord[] {
+      const rows = db.prepare("SELECT * FROM deployments WHERE status IN ('running', 'queued')").all() as Row[];
+      const error = JSON.stringify({ code: 'ERR_DEPLOY_ABANDONED', message: 'berth stopped (or died) while this deployment was under way; the slot kept its previous release.', remedy: 'Deploy again.' });
+      db.prepare("UPDATE deployments SET status = 'abandoned', error_json = ?, finished_at = ? WHERE status IN ('running', 'queued')").run(error, now());
+      return rows.map(toDeployment);
+    },
+
+    getGitToken(scope: string): { username: string | null; token: string } | undefined {
+      const row = db.prepare('SELECT username, token FROM git_tokens WHERE scope = ?').get(scope) as Row | undefined;
+      return row ? { username: row.username ?? null, token: row.token } : undefined;
+    },
+    setGitToken(scope: string, value: { username: string | null; token: string } | null): void {
+      if (value) db.prepare('INSERT OR REPLACE INTO git_tokens (scope, username, token, updated_at) VALUES (?, ?, ?, ?)').run(scope, value.username, value.token, now());
+      else db.prepare('DELETE FROM git_tokens WHERE scope = ?').run(scope);
     },
 
     recordInstance(instance: InstanceRecord): void {
-      db.prepare('INSERT OR REPLACE INTO instances (pid, slot, release_seq, port, start_ticks, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      db.prepare('INSERT OR REPLACE INTO instances (pid, slot, release_seq, port, start_ticks, started_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         instance.pid,
         instance.slot,
         instance.releaseSeq,
         instance.port,
         instance.startTicks,
         instance.startedAt,
+        instance.role ?? 'app',
       );
     },
     forgetInstance(pid: number): void {

@@ -26,7 +26,7 @@ test('a deployed Node.js app answers at its slot, started with PORT on an intern
   assert.match((await request(berth.slotUrl('a'))).body, /Slot <code>a<\/code> is ready/);
   const deployment = await berth.client.deploy('a', fixture('echo'));
   assert.equal(deployment.status, 'succeeded');
-  assert.deepEqual(deployment.stages.map((stage) => stage.name), ['copy', 'detect', 'start', 'health', 'switch', 'drain']);
+  assert.deepEqual(deployment.stages.map((stage) => stage.name), ['copy', 'detect', 'install', 'build', 'start', 'health', 'switch', 'drain']);
   const seen = JSON.parse((await request(`${berth.slotUrl('a')}/hi`)).body);
   assert.equal(seen.url, '/hi');
   assert.equal(seen.release, '1');

@@ -1,7 +1,7 @@
-// Slot routes: status, deploy from a folder, start/stop/restart, env, releases, rollback, deployments, events.
+// Slot routes: status, start/stop/restart, env, releases, rollback, deployments, events.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { deployRequestSchema, envChangeRequestSchema, rollbackRequestSchema, type Release } from '../../sdk/schemas.js';
+import { envChangeRequestSchema, rollbackRequestSchema, type Release } from '../../sdk/schemas.js';
 import type { ReleaseRecord } from '../../store/records.js';
 import type { ApiDeps } from '../build-api.js';
 
@@ -12,7 +12,8 @@ function toReleaseView(release: ReleaseRecord, live: number | null): Release {
   return {
     seq: release.seq,
     kind: release.kind,
-    command: release.command?.display ?? null,
+    command: release.command?.display ?? (release.kind === 'static' ? `static ${release.staticDir || '.'}/` : null),
+    commit: release.commit,
     envKeys: Object.keys(release.env).sort(),
     source: release.source,
     note: release.note,
@@ -31,11 +32,6 @@ export function registerSlotRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/v1/slots', async () => ({ slots: service.status() }));
   app.get('/api/v1/slots/:slot', async (request) => service.status(slotParams.parse(request.params).slot)[0]);
 
-  app.post('/api/v1/slots/:slot/deploy', async (request) => {
-    const { slot } = slotParams.parse(request.params);
-    const body = deployRequestSchema.parse(request.body ?? {});
-    return { deployment: await service.deployPath(slot, body.path) };
-  });
   app.post('/api/v1/slots/:slot/start', async (request) => ({ deployment: await service.start(slotParams.parse(request.params).slot) }));
   app.post('/api/v1/slots/:slot/restart', async (request) => ({ deployment: await service.restart(slotParams.parse(request.params).slot) }));
   app.post('/api/v1/slots/:slot/stop', async (request) => {

@@ -1,0 +1,202 @@
+// Deployments from a repository or a folder: queued per slot, built outside the slot's lock (the live release keeps
+// serving and can still be restarted or rolled back), then switched in through the same health-gated activation.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BerthPaths } from '../config/paths.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { buildRelease } from '../deploy/build-release.js';
+import { createDeployLog, readDeployLog, type DeployLog, type DeployLogLine } from '../deploy/deploy-log.js';
+import { createDeployQueue } from '../deploy/deploy-queue.js';
+import type { GitHelpers } from '../deploy/git-source.js';
+import { BerthError, toBerthError } from '../errors/berth-error.js';
+import type { Logger } from '../log/logger.js';
+import type { DeploySource, DeploymentRecord, DeploymentTrigger } from '../store/records.js';
+import type { StateStore } from '../store/state-store.js';
+import { readProcStat } from '../supervisor/proc.js';
+import { trackDeployment } from './deployment-run.js';
+import type { SlotService } from './slot-service.js';
+
+export interface DeployServiceDeps {
+  config: ResolvedConfig;
+  paths: BerthPaths;
+  store: StateStore;
+  slots: SlotService;
+  gitHelpers: GitHelpers;
+  nodePath: string;
+  /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
+  baseEnv: Record<string, string>;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createDeployService(deps: DeployServiceDeps) {
+  const { store, config, paths } = deps;
+  const queue = createDeployQueue({ concurrency: config.deploy.concurrency });
+  const activeLogs = new Map<string, DeployLog>();
+  const finishWaiters = new Map<string, Array<() => void>>();
+  const tools = { nodePath: deps.nodePath, nodeVersion: process.version };
+  const stepEnv = sharedCacheEnv(deps.baseEnv, paths.cacheDir);
+
+  function finished(id: string): void {
+    activeLogs.get(id)?.close();
+    activeLogs.delete(id);
+    for (const wake of finishWaiters.get(id) ?? []) wake();
+    finishWaiters.delete(id);
+  }
+
+  /** Secrets never reach a deploy log, even if a build prints its env: the slot's env values and git tokens are masked. */
+  function redactorFor(slot: string): (text: string) => string {
+    return (text) => {
+      const secrets = [...Object.values(deps.slots.env(slot)), store.getGitToken(slot)?.token, store.getGitToken('*')?.token].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+      let result = text;
+      for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('••••');
+      return result;
+    };
+  }
+
+  async function execute(record: DeploymentRecord, log: DeployLog, signal: AbortSignal): Promise<void> {
+    store.markDeploymentRunning(record.id);
+    const run = trackDeployment(store, record, log, deps.now);
+    const slot = record.slot;
+    const slotRecord = store.getSlot(slot)!;
+    try {
+      const built = await buildRelease({
+        slot,
+        source: record.source!,
+        settings: slotRecord.settings,
+        env: slotRecord.env,
+        filesDir: path.join(paths.releasesDir(slot), record.id),
+        keptReleases: store.listReleases(slot),
+        tools,
+        stepEnv,
+        dependencyCacheDir: path.join(paths.cacheDir, 'deps'),
+        gitCacheDir: paths.gitCacheDir(slot),
+        gitHelpers: deps.gitHelpers,
+        credentials: { token: store.getGitToken(slot) ?? store.getGitToken('*') ?? null, sshKeyFile: fs.existsSync(paths.deployKey(slot)) ? paths.deployKey(slot) : null },
+        timeouts: config.deploy.timeouts,
+        minFreeMemoryMb: config.deploy.minFreeMemoryMb,
+        signal,
+        run,
+        trackStep: {
+          onSpawn: (pid, startTicks) => store.recordInstance({ pid, slot, releaseSeq: 0, port: null, startTicks: startTicks || (readProcStat(pid)?.startTicks ?? 0), startedAt: Date.now(), role: 'build' }),
+          onExit: (pid) => store.forgetInstance(pid),
+        },
+      });
+      await deps.slots.activateBuilt(slot, run, built);
+    } catch (error) {
+      const failure = toBerthError(error);
+      const shutdown = signal.reason === 'shutdown' || failure.code === 'ERR_SHUTTING_DOWN';
+      run.fail(shutdown ? new BerthError('ERR_DEPLOY_ABANDONED', 'berth stopped while this deployment was under way; the slot kept its previous release.', { details: { slot } }) : failure, shutdown ? 'abandoned' : failure.code === 'ERR_DEPLOY_CANCELLED' ? 'cancelled' : 'failed');
+      deps.logger.warn({ slot, deployment: record.id, code: failure.code }, 'deployment did not succeed');
+    } finally {
+      finished(record.id);
+      pruneDeployLogs(paths.deployLogsDir(slot), config.deploy.keepLogs);
+    }
+  }
+
+  return {
+    /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
+    request(slot: string, source: DeploySource, trigger: DeploymentTrigger): DeploymentRecord {
+      deps.slots.status(slot);
+      if (source.type === 'git' && !store.getSlot(slot)!.settings.repo) {
+        throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
+      }
+      const record = store.startDeployment(slot, trigger, { status: 'queued', source, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
+      const log = createDeployLog(record.logFile!, redactorFor(slot), deps.now);
+      activeLogs.set(record.id, log);
+      log.append([`deployment ${record.id} of slot ${slot} (${trigger}) queued`]);
+      queue.enqueue({
+        id: record.id,
+        slot,
+        execute: (signal) => execute(record, log, signal),
+        dropped: (why) => {
+          const codes = { superseded: 'ERR_DEPLOY_SUPERSEDED', cancelled: 'ERR_DEPLOY_CANCELLED', shutdown: 'ERR_SHUTTING_DOWN' } as const;
+          const messages = { superseded: 'A newer deploy request for this slot replaced this one before it started.', cancelled: 'Cancelled before it started.', shutdown: 'berth stopped before this deployment started.' };
+          trackDeployment(store, record, log, deps.now).fail(new BerthError(codes[why], messages[why], { details: { slot } }), why === 'shutdown' ? 'abandoned' : why);
+          finished(record.id);
+        },
+      });
+      return store.getDeployment(record.id)!;
+    },
+
+    /** Cancels the slot's running deployment (killing its step's process tree) and any waiting one. */
+    cancel(slot: string): string[] {
+      deps.slots.status(slot);
+      return queue.cancel(slot);
+    },
+
+    get(id: string): DeploymentRecord {
+      const record = store.getDeployment(id);
+      if (!record) throw new BerthError('ERR_DEPLOYMENT_UNKNOWN', `There is no deployment "${id}".`, { details: { deployment: id } });
+      return record;
+    },
+
+    /** Log lines after a cursor; with `onLines`, keeps sending new lines until the deployment ends (then calls onEnd). */
+    readLog(id: string, after = 0): DeployLogLine[] {
+      const record = this.get(id);
+      return record.logFile ? readDeployLog(record.logFile, after) : [];
+    },
+    follow(id: string, after: number, onLines: (lines: DeployLogLine[]) => void, onEnd: () => void): () => void {
+      const record = this.get(id);
+      const log = activeLogs.get(id);
+      // Read and subscribe in one tick: log lines are written synchronously, so none falls between the two.
+      const backlog = record.logFile ? readDeployLog(record.logFile, after) : [];
+      if (backlog.length > 0) onLines(backlog);
+      if (!log) {
+        onEnd();
+        return () => undefined;
+      }
+      let last = backlog.at(-1)?.n ?? after;
+      const unsubscribe = log.subscribe((lines) => {
+        const fresh = lines.filter((line) => line.n > last);
+        if (fresh.length === 0) return;
+        last = fresh.at(-1)!.n;
+        onLines(fresh);
+      });
+      const waiters = finishWaiters.get(id) ?? [];
+      const end = () => {
+        unsubscribe();
+        onEnd();
+      };
+      waiters.push(end);
+      finishWaiters.set(id, waiters);
+      return () => {
+        unsubscribe();
+        const list = finishWaiters.get(id);
+        if (list) finishWaiters.set(id, list.filter((waiter) => waiter !== end));
+      };
+    },
+
+    close: () => queue.close(),
+  };
+}
+
+/** Package caches shared by every slot's installs, and no prompts or update notices from the tools. */
+function sharedCacheEnv(baseEnv: Record<string, string>, cacheDir: string): Record<string, string> {
+  return {
+    ...baseEnv,
+    CI: 'true',
+    npm_config_cache: path.join(cacheDir, 'npm'),
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_store_dir: path.join(cacheDir, 'pnpm-store'),
+    YARN_CACHE_FOLDER: path.join(cacheDir, 'yarn'),
+    COREPACK_HOME: path.join(cacheDir, 'corepack'),
+    COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+  };
+}
+
+/** Keeps the newest `keep` deployment logs of a slot. */
+function pruneDeployLogs(dir: string, keep: number): void {
+  let files: string[];
+  try {
+    files = fs.readdirSync(dir).filter((name) => name.endsWith('.log'));
+  } catch {
+    return;
+  }
+  // Deployment ids start with a base-36 timestamp, so their names sort by age.
+  for (const name of files.sort().slice(0, Math.max(0, files.length - keep))) fs.rmSync(path.join(dir, name), { force: true });
+}
+
+export type DeployService = ReturnType<typeof createDeployService>;

@@ -1,0 +1,54 @@
+// Checks and applies a change of a slot's settings: every value is validated before anything is stored.
+import type { z } from 'zod';
+import { checkBranch, checkRepoUrl, checkRootFolder } from '../deploy/git-inputs.js';
+import { BerthError } from '../errors/berth-error.js';
+import type { slotSettingsPatchSchema } from '../sdk/schemas.js';
+import type { SlotSettings } from '../store/records.js';
+
+export type SlotSettingsPatch = z.infer<typeof slotSettingsPatchSchema>;
+
+export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPatch): SlotSettings {
+  const next: SlotSettings = { ...current };
+  for (const [key, raw] of Object.entries(patch) as Array<[keyof SlotSettings, unknown]>) {
+    const value = typeof raw === 'string' ? raw.trim() : raw;
+    if (value === null || value === undefined) {
+      delete next[key];
+      continue;
+    }
+    switch (key) {
+      case 'repo':
+        checkRepoUrl(value as string);
+        next.repo = value as string;
+        break;
+      case 'branch':
+        checkBranch(value as string);
+        next.branch = value as string;
+        break;
+      case 'root':
+        next.root = checkRootFolder(value as string);
+        break;
+      case 'staticDir':
+        next.staticDir = checkRootFolder(value as string);
+        break;
+      case 'healthPath':
+        if (!(value as string).startsWith('/') || /\s/.test(value as string)) invalid('healthPath', value as string, 'a path starting with / and without spaces, like /healthz');
+        next.healthPath = value as string;
+        break;
+      case 'installCommand':
+      case 'buildCommand':
+      case 'startCommand':
+        if ((value as string).includes('\n')) invalid(key, value as string, 'one command line');
+        next[key] = value as string;
+        break;
+      case 'autoDeploy':
+        next.autoDeploy = value as boolean;
+        break;
+    }
+  }
+  return next;
+}
+
+function invalid(setting: string, value: string, expected: string): never {
+  throw new BerthError('ERR_SETTINGS_INVALID', `The slot setting ${setting} cannot be "${value}": it must be ${expected}.`, { details: { setting, value } });
+}
+
