@@ -1,9 +1,11 @@
 // The berth command line: a thin client over the API; human output by default, --json for machines.
 import { Command } from 'commander';
 import { berthHomeFrom } from '../sdk/local-files.js';
+import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
 import { registerSlotCommands, type Run } from './commands/slot-commands.js';
+import { registerSourceCommands } from './commands/source-commands.js';
 import { createOutput, paint } from './output.js';
 
 /** An error from the API or the CLI itself, with a stable code and usually a remedy. */
@@ -25,7 +27,7 @@ const run: Run = async (work) => {
     // Loaded here, not at the top: `berth up` never needs the client (nor zod), and stays small in memory.
     const { connectLocal, createClient } = await import('../sdk/client.js');
     const home = options.home ?? berthHomeFrom(process.env);
-    await work(createClient(connectLocal(home)), output);
+    await work(createClient({ ...connectLocal(home), clientName: 'cli' }), output);
   } catch (error) {
     process.exitCode = 1;
     if (isReportedError(error)) {
@@ -48,6 +50,8 @@ program
   });
 
 registerSlotCommands(program, run);
+registerDeployCommands(program, run);
+registerSourceCommands(program, run);
 registerEnvCommands(program, run);
 registerLogsCommand(program, run);
 

@@ -184,6 +184,8 @@ function sharedCacheEnv(baseEnv: Record<string, string>, cacheDir: string): Reco
     YARN_CACHE_FOLDER: path.join(cacheDir, 'yarn'),
     COREPACK_HOME: path.join(cacheDir, 'corepack'),
     COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+    // Without a pinned packageManager, use the pnpm/yarn version this corepack knows (and can verify), not "latest".
+    COREPACK_DEFAULT_TO_LATEST: '0',
   };
 }
 

@@ -1,5 +1,4 @@
-// CLI commands about slots: status, deploy, start/stop/restart, releases, rollback, deployments.
-import path from 'node:path';
+// CLI commands about slots: status, start/stop/restart, releases, rollback.
 import type { Command } from 'commander';
 import type { BerthClient } from '../../sdk/client.js';
 import type { Deployment, SlotStatus } from '../../sdk/schemas.js';
@@ -54,18 +53,6 @@ export function registerSlotCommands(program: Command, run: Run): void {
       }),
     );
 
-  program
-    .command('deploy <slot>')
-    .description('deploy a local folder (a Node.js app or a static site) into a slot')
-    .requiredOption('--path <folder>', 'folder holding the app')
-    .action((slot: string, options: { path: string }) =>
-      run(async (client, output) => {
-        if (!output.json) output.line(`Deploying ${path.resolve(options.path)} into slot ${slot}…`);
-        const deployment = await client.deploy(slot, path.resolve(options.path));
-        printDeployment(output, deployment, (await client.slot(slot)).url);
-      }),
-    );
-
   for (const action of ['start', 'restart'] as const) {
     program
       .command(`${action} <slot>`)
@@ -101,18 +88,6 @@ export function registerSlotCommands(program: Command, run: Run): void {
     .description('switch back to a kept release (default: the one before the live one), with the env it had')
     .action((slot: string, release?: string) =>
       run(async (client, output) => printDeployment(output, await client.rollback(slot, release === undefined ? undefined : parseRelease(release)), (await client.slot(slot)).url)),
-    );
-
-  program
-    .command('deployments <slot>')
-    .description('list recent deployments of a slot with their stages and results')
-    .action((slot: string) =>
-      run(async (client, output) => {
-        const deployments = await client.deployments(slot);
-        if (output.json) return output.line(JSON.stringify(deployments, null, 2));
-        const rows = deployments.map((deployment) => [deployment.id, formatTime(deployment.createdAt), deployment.trigger, deployment.status, deployment.releaseSeq === null ? '-' : String(deployment.releaseSeq), deployment.error?.message.split('\n')[0] ?? '']);
-        output.line(table(rows, ['ID', 'STARTED', 'TRIGGER', 'STATUS', 'RELEASE', 'ERROR']));
-      }),
     );
 }
 
