@@ -94,7 +94,7 @@ export function createDaemon(options: DaemonOptions) {
       slots: service,
       gitHelpers: writeGitHelpers(paths.runDir),
       nodePath: options.nodePath ?? process.execPath,
-      baseEnv: pickEnv(options.env, [...config.inheritEnv, 'GIT_ASKPASS', 'SSH_AUTH_SOCK', 'http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'no_proxy']),
+      baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
       logger: logger.child({ component: 'deploy' }),
       now: clock.now,
     });
@@ -143,6 +143,12 @@ export function createDaemon(options: DaemonOptions) {
 
   return { start, close, paths };
 }
+
+/**
+ * Besides config.inheritEnv, install and build steps see how this machine reaches the network: proxies, extra CA
+ * certificates (a workspace behind a TLS-inspecting proxy), and the user's SSH agent and git askpass.
+ */
+const BUILD_NETWORK_ENV = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'SSH_AUTH_SOCK', 'GIT_ASKPASS'];
 
 function pickEnv(env: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
   const picked: Record<string, string> = {};
