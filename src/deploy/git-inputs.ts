@@ -26,8 +26,9 @@ export function checkRepoUrl(repo: string): RepoKind {
   } catch {
     throw invalid('use https://host/owner/repo.git, git@host:owner/repo.git, ssh://…, file:///path or an absolute path');
   }
-  if (url.username || url.password) throw invalid('it holds a user name or password; give berth a token with `berth git-token set` instead, so it never appears in a URL or log');
   const kind = url.protocol.slice(0, -1);
+  // ssh://git@host/… names the SSH user, which is normal; a password, or any user in an http(s) URL, is a secret.
+  if (url.password || (url.username && kind !== 'ssh')) throw invalid('it holds a user name or password; give berth a token with `berth git-token set` instead, so it never appears in a URL or log');
   if (kind === 'https' || kind === 'http' || kind === 'ssh' || kind === 'file') return kind;
   throw invalid(`the ${url.protocol} transport is not allowed (https, http, ssh, git@host:path, file:// and absolute paths are)`);
 }
@@ -50,7 +51,7 @@ function branchProblem(branch: string): string | null {
 
 /** A monorepo subfolder: relative, inside the repository, no "..". */
 export function checkRootFolder(root: string): string {
-  const normalised = path.posix.normalize(root.replace(/\\/g, '/')).replace(/^\.\/?/, '').replace(/\/$/, '');
+  const normalised = path.posix.normalize(root.replace(/\\/g, '/')).replace(/\/$/, '');
   if (path.posix.isAbsolute(normalised) || normalised === '..' || normalised.startsWith('../')) {
     throw new BerthError('ERR_SETTINGS_INVALID', `The app folder "${root}" must be a folder inside the repository, like apps/web.`, { details: { root } });
   }
