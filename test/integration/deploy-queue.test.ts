@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocal, createClient, type BerthClient } from '../../src/sdk/client.js';
-import { processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
+import { processesInside, runCli, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
 import { createTestRepo, serverSource } from '../helpers/git-repos.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTestDaemon } from '../helpers/test-daemon.js';
@@ -40,7 +40,9 @@ test('cancel stops the running build’s whole process tree; the slot keeps its 
     const releasesDir = path.join(berth.home, 'slots', 'a', 'releases', started.id);
     assert.ok(processesInside(releasesDir).length >= 2, 'npm, the build and its grandchild run');
 
-    assert.deepEqual(await berth.client.cancelDeploy('a'), [started.id]);
+    const cancel = await runCli(berth.home, ['deploy', 'cancel', 'a']);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.equal(cancel.stdout.trim(), `cancelled ${started.id}; slot a keeps its live release`);
     const final = await berth.client.followDeployment(started.id, 0, () => undefined);
     assert.equal(final.status, 'cancelled');
     assert.equal(final.error?.code, 'ERR_DEPLOY_CANCELLED');
@@ -48,6 +50,30 @@ test('cancel stops the running build’s whole process tree; the slot keeps its 
     assert.equal(fs.existsSync(releasesDir), false, 'the cancelled build left no files');
     assert.equal(await version(berth.slotUrl('a')), 'one');
     assert.deepEqual(await berth.client.cancelDeploy('a'), [], 'nothing left to cancel');
+    const log = await runCli(berth.home, ['deploy', 'log', 'a']);
+    assert.match(log.stdout, /building slowly[\s\S]*✗ cancelled: The deployment was cancelled while `npm run build` ran/);
+    const history = await runCli(berth.home, ['deploys', 'a']);
+    const row = history.stdout.split('\n').find((line) => line.startsWith(started.id));
+    assert.match(row ?? '', /\sapi\s+[0-9a-f]{7} slow build\s+cancelled\s/, history.stdout);
+  } finally {
+    await berth.close();
+  }
+});
+
+test('a stage that outlives its deadline is stopped with its whole tree and the deployment fails', async () => {
+  const timeouts = { fetchMs: 60_000, installMs: 60_000, buildMs: 1_000 };
+  const berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { deploy: { concurrency: 2, minFreeMemoryMb: 0, timeouts, keepLogs: 10 } } });
+  try {
+    const repo = createTestRepo(slowBuild('never'));
+    await berth.client.updateSettings('a', { repo: repo.url });
+    const error = await berth.client.deploy('a').then(
+      () => assert.fail('the build cannot finish'),
+      (failure: { code: string; message: string }) => failure,
+    );
+    assert.equal(error.code, 'ERR_DEPLOY_STAGE_TIMEOUT');
+    assert.match(error.message, /`npm run build` was still running after 1(\.0)? ?s and was stopped[\s\S]*building slowly/);
+    assert.deepEqual(processesInside(path.join(berth.home, 'slots')), []);
+    assert.equal((await berth.client.slot('a')).state, 'empty');
   } finally {
     await berth.close();
   }
