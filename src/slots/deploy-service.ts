@@ -44,10 +44,13 @@ export function createDeployService(deps: DeployServiceDeps) {
     finishWaiters.delete(id);
   }
 
-  /** Secrets never reach a deploy log, even if a build prints its env: the slot's env values and git tokens are masked. */
+  /**
+   * Secrets never reach a deploy log, even if a build prints its env: the slot's env values and the git tokens (as
+   * they are when the deployment is requested) are masked in every line.
+   */
   function redactorFor(slot: string): (text: string) => string {
+    const secrets = [...Object.values(deps.slots.env(slot)), store.getGitToken(slot)?.token, store.getGitToken('*')?.token].filter((value): value is string => typeof value === 'string' && value.length >= 4);
     return (text) => {
-      const secrets = [...Object.values(deps.slots.env(slot)), store.getGitToken(slot)?.token, store.getGitToken('*')?.token].filter((value): value is string => typeof value === 'string' && value.length >= 4);
       let result = text;
       for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('••••');
       return result;
@@ -86,7 +89,10 @@ export function createDeployService(deps: DeployServiceDeps) {
     } catch (error) {
       const failure = toBerthError(error);
       const shutdown = signal.reason === 'shutdown' || failure.code === 'ERR_SHUTTING_DOWN';
-      run.fail(shutdown ? new BerthError('ERR_DEPLOY_ABANDONED', 'berth stopped while this deployment was under way; the slot kept its previous release.', { details: { slot } }) : failure, shutdown ? 'abandoned' : failure.code === 'ERR_DEPLOY_CANCELLED' ? 'cancelled' : 'failed');
+      const status = shutdown ? 'abandoned' : failure.code === 'ERR_DEPLOY_CANCELLED' ? 'cancelled' : 'failed';
+      const reported = shutdown ? new BerthError('ERR_DEPLOY_ABANDONED', 'berth stopped while this deployment was under way; the slot kept its previous release.', { details: { slot } }) : failure;
+      run.fail(reported, status);
+      store.addEvent(slot, `deploy.${status}`, `deployment ${record.id} ${status}: ${reported.message.split('\n')[0]}`, { deployment: record.id, code: reported.code });
       deps.logger.warn({ slot, deployment: record.id, code: failure.code }, 'deployment did not succeed');
     } finally {
       finished(record.id);
@@ -97,7 +103,7 @@ export function createDeployService(deps: DeployServiceDeps) {
   return {
     /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
     request(slot: string, source: DeploySource, trigger: DeploymentTrigger): DeploymentRecord {
-      deps.slots.status(slot);
+      deps.slots.settings(slot);
       if (source.type === 'git' && !store.getSlot(slot)!.settings.repo) {
         throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
       }
@@ -121,7 +127,7 @@ export function createDeployService(deps: DeployServiceDeps) {
 
     /** Cancels the slot's running deployment (killing its step's process tree) and any waiting one. */
     cancel(slot: string): string[] {
-      deps.slots.status(slot);
+      deps.slots.settings(slot);
       return queue.cancel(slot);
     },
 
