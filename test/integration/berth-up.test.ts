@@ -32,12 +32,28 @@ test('SIGTERM on berth up stops the apps and the daemon and leaves nothing behin
   homes.push(home);
   await writeTestConfig(home, ['a']);
   const berth = startBerthUp(home);
-  const daemon = await waitForDaemon(home);
-  await createClient(connectLocal(home)).deploy('a', fixture('spawns-grandchild'));
-  assert.ok(processesInside(path.join(home, 'slots')).length >= 3);
-  berth.process.kill('SIGTERM');
-  assert.equal(await berth.exited, 0);
-  // The daemon exited before the watchdog did; its entry goes once init has reaped it.
-  await eventually(() => assert.equal(fs.existsSync(`/proc/${daemon}`), false, 'the daemon has exited'));
-  assert.deepEqual(processesInside(path.join(home, 'slots')), []);
+  try {
+    const daemon = await waitForDaemon(home);
+    await createClient(connectLocal(home)).deploy('a', fixture('spawns-grandchild'));
+    // npm, the shell it runs the script with, node server.js and its grandchild.
+    await eventually(() => assert.ok(processesInside(path.join(home, 'slots')).length >= 3, `app tree: ${describeProcesses(processesInside(path.join(home, 'slots')))}`));
+    berth.process.kill('SIGTERM');
+    assert.equal(await berth.exited, 0, berth.output());
+    // The daemon exited before the watchdog did; its entry goes once init has reaped it.
+    await eventually(() => assert.equal(fs.existsSync(`/proc/${daemon}`), false, 'the daemon has exited'));
+    assert.deepEqual(processesInside(path.join(home, 'slots')), []);
+  } finally {
+    // A failed assertion must not leave berth running (the test file would never end).
+    if (berth.process.exitCode === null) process.kill(-berth.process.pid!, 'SIGKILL');
+  }
 });
+
+function describeProcesses(pids: number[]): string {
+  return pids.map((pid) => {
+    try {
+      return `${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
+    } catch {
+      return `${pid} (gone)`;
+    }
+  }).join('; ') || 'none';
+}
