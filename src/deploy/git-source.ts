@@ -105,8 +105,9 @@ export async function fetchCommit(options: FetchOptions): Promise<{ commit: Comm
     }
     sha = options.commit;
   }
-  const described = await options.run({ command: 'git', args: ['log', '-1', '--format=%H%x00%s', sha], display: `git log -1 ${sha.slice(0, 12)}` }, env, gitDir);
-  const [fullSha = sha, subject = ''] = (described.tail.at(-1) ?? '').split('\u0000');
+  const described = await options.run({ command: 'git', args: ['log', '-1', '--format=%H%n%s', sha], display: `git log -1 ${sha.slice(0, 12)}` }, env, gitDir);
+  // The last two output lines: the full SHA, then the subject (a subject is one line by definition).
+  const [fullSha = sha, subject = ''] = described.tail.slice(-2);
   return { commit: { sha: fullSha, subject, branch: options.branch, repo: options.repo }, gitDir };
 }
 
