@@ -80,7 +80,7 @@ export async function runStep(options: RunStepOptions): Promise<StepResult> {
   options.signal.removeEventListener('abort', onAbort);
   emit([...splitters[0]!.flush(), ...splitters[1]!.flush()]);
   // Children that outlive their parent (a build that spawned a daemon) must not outlive the step.
-  if (!stoppedFor) await stopProcessTree({ pid, graceMs: 500 });
+  if (!stoppedFor) await stopProcessTree({ pid, graceMs: 500, rootExited: true });
   options.onExit?.(pid);
 
   if (stoppedFor === 'cancel') throw cancelled(step);

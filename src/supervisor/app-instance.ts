@@ -94,7 +94,7 @@ export function createAppInstance(options: AppInstanceOptions) {
     child = null;
     if (proc.pid !== undefined) {
       // The leader is gone; make sure nothing it started lingers (and holds the port) before any restart.
-      await stopProcessTree({ pid: proc.pid, graceMs: options.stopGraceMs });
+      await stopProcessTree({ pid: proc.pid, graceMs: options.stopGraceMs, rootExited: true });
       options.events?.onProcessGone?.(proc.pid);
     }
     const waiters = exitWaiters;
