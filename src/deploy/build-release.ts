@@ -118,7 +118,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
       if (!plan.install) return run.noteStage('nothing to install');
       const cache = createDependencyCache(options.dependencyCacheDir);
       const key = dependencyKey({ sourceRoot: options.filesDir, installDir: plan.installDir, lockfile: plan.lockfile, installDisplay: plan.install.display, nodeVersion: options.tools.nodeVersion });
-      if (key && cache.has(key) && (await cache.restore(key, options.filesDir))) {
+      if (key && (await cache.restore(key, options.filesDir))) {
         run.say([`dependencies reused from an earlier install (same lockfile, install command and Node) → ${plan.install.display} skipped`]);
         return run.noteStage('dependencies reused');
       }

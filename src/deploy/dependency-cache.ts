@@ -34,10 +34,6 @@ export function createDependencyCache(root: string, keepEntries = 12) {
   const entryDir = (key: string) => path.join(root, key);
 
   return {
-    has(key: string): boolean {
-      return fs.existsSync(path.join(entryDir(key), 'dirs.json'));
-    },
-
     /** Links the cached node_modules folders into the source tree; false if the entry is missing or linking failed. */
     async restore(key: string, sourceRoot: string): Promise<boolean> {
       let dirs: string[];

@@ -9,7 +9,11 @@ export interface DeployLogLine {
   text: string;
 }
 
-type Follower = (lines: DeployLogLine[]) => void;
+interface Follower {
+  onLines(lines: DeployLogLine[]): void;
+  /** The deployment ended: no more lines will come. */
+  onEnd(): void;
+}
 
 /** Lines longer than this are cut, so one minified bundle printed by a build cannot bloat the log. */
 const MAX_LINE_CHARS = 4000;
@@ -29,7 +33,7 @@ export function createDeployLog(file: string, redact: (text: string) => string, 
       const lines = texts.map((text) => ({ n: ++count, time, text: redact(text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} …[cut]` : text) }));
       // Written synchronously: a reader that reads the file and then subscribes (in one tick) misses nothing.
       fs.writeSync(fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-      for (const follower of followers) follower(lines);
+      for (const follower of followers) follower.onLines(lines);
     },
     subscribe(follower: Follower): () => void {
       followers.add(follower);
@@ -39,6 +43,7 @@ export function createDeployLog(file: string, redact: (text: string) => string, 
       if (closed) return;
       closed = true;
       fs.closeSync(fd);
+      for (const follower of followers) follower.onEnd();
       followers.clear();
     },
   };

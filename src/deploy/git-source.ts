@@ -95,20 +95,17 @@ export async function fetchCommit(options: FetchOptions): Promise<{ commit: Comm
     );
   const tip = await fetch(`+refs/heads/${options.branch}:refs/berth/tip`);
   if (tip.code !== 0) throw fetchError(options, tip.tail);
-  let sha = await revParse(options, gitDir, 'refs/berth/tip');
-  if (options.commit && options.commit !== sha) {
+  let commit = await describeCommit(options, gitDir, 'refs/berth/tip');
+  if (options.commit && options.commit !== commit.sha) {
     const byCommit = await fetch(options.commit);
     if (byCommit.code !== 0) {
       throw new BerthError('ERR_GIT_COMMIT_MISSING', `Commit ${options.commit} could not be fetched from ${options.repo}.${formatTail(byCommit.tail, 5)}`, {
         details: { repo: options.repo, commit: options.commit },
       });
     }
-    sha = options.commit;
+    commit = await describeCommit(options, gitDir, options.commit);
   }
-  const described = await options.run({ command: 'git', args: ['log', '-1', '--format=%H%n%s', sha], display: `git log -1 ${sha.slice(0, 12)}` }, env, gitDir);
-  // The last two output lines: the full SHA, then the subject (a subject is one line by definition).
-  const [fullSha = sha, subject = ''] = described.tail.slice(-2);
-  return { commit: { sha: fullSha, subject, branch: options.branch, repo: options.repo }, gitDir };
+  return { commit: { ...commit, branch: options.branch, repo: options.repo }, gitDir };
 }
 
 /** Writes the files of a fetched commit into `dest` (no .git folder: a release holds files only). */
@@ -144,11 +141,13 @@ function prepareCache(cacheRoot: string, repo: string): string {
   return gitDir;
 }
 
-async function revParse(options: FetchOptions, gitDir: string, ref: string): Promise<string> {
-  const result = await options.run({ command: 'git', args: ['rev-parse', '--verify', `${ref}^{commit}`], display: `git rev-parse ${ref}` }, options.baseEnv, gitDir);
-  const sha = result.tail.at(-1)?.trim() ?? '';
+/** The full SHA and subject of a fetched commit, in one git call. */
+async function describeCommit(options: FetchOptions, gitDir: string, ref: string): Promise<{ sha: string; subject: string }> {
+  const result = await options.run({ command: 'git', args: ['log', '-1', '--format=%H%n%s', `${ref}^{commit}`, '--'], display: `git log -1 ${ref}` }, options.baseEnv, gitDir);
+  // The last two output lines: the full SHA, then the subject (a subject is one line by definition).
+  const [sha = '', subject = ''] = result.tail.slice(-2);
   if (result.code !== 0 || !/^[0-9a-f]{40}$/.test(sha)) throw new BerthError('ERR_DEPLOY_STEP_FAILED', `git could not read ${ref} after fetching.${formatTail(result.tail)}`);
-  return sha;
+  return { sha, subject };
 }
 
 function fetchError(options: FetchOptions, tail: string[]): BerthError {

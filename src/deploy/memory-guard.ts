@@ -25,8 +25,8 @@ export function availableMemoryMb(): number | null {
   return available === null ? null : Math.floor(available);
 }
 
-export function assertEnoughMemory(minFreeMb: number, slot: string, step: string, measure: () => number | null = availableMemoryMb): void {
-  const free = measure();
+export function assertEnoughMemory(minFreeMb: number, slot: string, step: string): void {
+  const free = availableMemoryMb();
   if (free === null || free >= minFreeMb) return;
   throw new BerthError('ERR_DEPLOY_LOW_MEMORY', `Only ${free} MiB of memory is free, below the ${minFreeMb} MiB berth needs to ${step} slot ${slot} safely; the deployment was not started.`, {
     details: { slot, freeMb: free, minFreeMb },

@@ -91,38 +91,39 @@ export function createClient(options: ClientOptions) {
 
   const slot = (name: string) => `/api/v1/slots/${encodeURIComponent(name)}`;
 
+  /** Queues a deployment (a folder, or the slot's repository at its branch tip or a given commit); answers at once. */
+  const startDeploy = (name: string, source: { path: string } | { commit?: string }) => call(deploymentReply, 'POST', `${slot(name)}/deploy`, source).then((reply) => reply.deployment!);
+  const deployment = (id: string) => call(deploymentReply, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`).then((reply) => reply.deployment!);
+
+  /** Streams a deployment's log from a cursor until it ends; returns its final record. */
+  async function followDeployment(id: string, after: number, onLines: (lines: Array<z.infer<typeof deployLogLineSchema>>) => void, signal?: AbortSignal): Promise<Deployment> {
+    let final: Deployment | null = null;
+    const response = await send('GET', `/api/v1/deployments/${encodeURIComponent(id)}/log?follow=1&after=${after}`, undefined, signal);
+    try {
+      await readNdjson(response, (value) => {
+        const message = deployStreamMessageSchema.parse(value);
+        if (message.type === 'lines') onLines(message.lines);
+        else final = message.deployment;
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError' || error instanceof z.ZodError) throw error;
+    }
+    // The stream can break (daemon restart): the record then says where things stand.
+    return final ?? (await deployment(id));
+  }
+
   return {
     status: () => call(z.object({ slots: z.array(slotStatusSchema) }), 'GET', '/api/v1/slots').then((reply) => reply.slots),
     slot: (name: string) => call(slotStatusSchema, 'GET', slot(name)),
-    /** Queues a deployment (a folder, or the slot's repository at its branch tip or a given commit); answers at once. */
-    startDeploy: (name: string, source: { path: string } | { commit?: string }) => call(deploymentReply, 'POST', `${slot(name)}/deploy`, source).then((reply) => reply.deployment!),
+    startDeploy,
     /** Deploys and waits for the result; a deployment that did not succeed is thrown as its error. */
-    async deploy(name: string, folder?: string, onLines?: (lines: Array<z.infer<typeof deployLogLineSchema>>) => void): Promise<Deployment> {
-      const started = await this.startDeploy(name, folder === undefined ? {} : { path: folder });
-      const final = await this.followDeployment(started.id, 0, onLines ?? (() => undefined));
-      return throwIfFailed(final);
+    async deploy(name: string, folder?: string): Promise<Deployment> {
+      const started = await startDeploy(name, folder === undefined ? {} : { path: folder });
+      return throwIfFailed(await followDeployment(started.id, 0, () => undefined));
     },
-    deployment: (id: string) => call(deploymentReply, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`).then((reply) => reply.deployment!),
+    deployment,
     deployLog: (id: string, after = 0) => call(z.object({ lines: z.array(deployLogLineSchema), cursor: z.number(), deployment: deploymentSchema }), 'GET', `/api/v1/deployments/${encodeURIComponent(id)}/log?after=${after}`),
-    /** Streams a deployment's log from a cursor until it ends; returns its final record. */
-    async followDeployment(id: string, after: number, onLines: (lines: Array<z.infer<typeof deployLogLineSchema>>) => void, signal?: AbortSignal): Promise<Deployment> {
-      let final: Deployment | null = null;
-      let cursor = after;
-      const response = await send('GET', `/api/v1/deployments/${encodeURIComponent(id)}/log?follow=1&after=${after}`, undefined, signal);
-      try {
-        await readNdjson(response, (value) => {
-          const message = deployStreamMessageSchema.parse(value);
-          if (message.type === 'lines') {
-            cursor = message.lines.at(-1)?.n ?? cursor;
-            onLines(message.lines);
-          } else final = message.deployment;
-        });
-      } catch (error) {
-        if ((error as Error).name === 'AbortError' || error instanceof z.ZodError) throw error;
-      }
-      // The stream can break (daemon restart): the record then says where things stand.
-      return final ?? (await this.deployment(id));
-    },
+    followDeployment,
     cancelDeploy: (name: string) => call(z.object({ cancelled: z.array(z.string()) }), 'POST', `${slot(name)}/deploy/cancel`, {}).then((reply) => reply.cancelled),
     settings: (name: string) => call(settingsResponseSchema, 'GET', `${slot(name)}/settings`),
     updateSettings: (name: string, patch: SlotSettingsView) => call(settingsResponseSchema, 'PATCH', `${slot(name)}/settings`, patch),

@@ -12,7 +12,6 @@ import { BerthError, toBerthError } from '../errors/berth-error.js';
 import type { Logger } from '../log/logger.js';
 import type { DeploySource, DeploymentRecord, DeploymentTrigger } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
-import { readProcStat } from '../supervisor/proc.js';
 import { trackDeployment } from './deployment-run.js';
 import type { SlotService } from './slot-service.js';
 
@@ -33,15 +32,13 @@ export function createDeployService(deps: DeployServiceDeps) {
   const { store, config, paths } = deps;
   const queue = createDeployQueue({ concurrency: config.deploy.concurrency });
   const activeLogs = new Map<string, DeployLog>();
-  const finishWaiters = new Map<string, Array<() => void>>();
   const tools = { nodePath: deps.nodePath, nodeVersion: process.version };
   const stepEnv = sharedCacheEnv(deps.baseEnv, paths.cacheDir);
 
+  /** Closing the log also tells its followers that the deployment ended. */
   function finished(id: string): void {
     activeLogs.get(id)?.close();
     activeLogs.delete(id);
-    for (const wake of finishWaiters.get(id) ?? []) wake();
-    finishWaiters.delete(id);
   }
 
   /**
@@ -81,7 +78,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         signal,
         run,
         trackStep: {
-          onSpawn: (pid, startTicks) => store.recordInstance({ pid, slot, releaseSeq: 0, port: null, startTicks: startTicks || (readProcStat(pid)?.startTicks ?? 0), startedAt: Date.now(), role: 'build' }),
+          onSpawn: (pid, startTicks) => store.recordInstance({ pid, slot, releaseSeq: 0, port: null, startTicks, startedAt: (deps.now ?? Date.now)(), role: 'build' }),
           onExit: (pid) => store.forgetInstance(pid),
         },
       });
@@ -103,10 +100,10 @@ export function createDeployService(deps: DeployServiceDeps) {
   return {
     /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
     request(slot: string, source: DeploySource, trigger: DeploymentTrigger): DeploymentRecord {
-      deps.slots.settings(slot);
-      if (source.type === 'git' && !store.getSlot(slot)!.settings.repo) {
+      if (source.type === 'git' && !deps.slots.settings(slot).repo) {
         throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
       }
+      if (source.type === 'path') deps.slots.settings(slot);
       const record = store.startDeployment(slot, trigger, { status: 'queued', source, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
       const log = createDeployLog(record.logFile!, redactorFor(slot), deps.now);
       activeLogs.set(record.id, log);
@@ -137,7 +134,7 @@ export function createDeployService(deps: DeployServiceDeps) {
       return record;
     },
 
-    /** Log lines after a cursor; with `onLines`, keeps sending new lines until the deployment ends (then calls onEnd). */
+    /** Log lines after a cursor (a line number). */
     readLog(id: string, after = 0): DeployLogLine[] {
       const record = this.get(id);
       return record.logFile ? readDeployLog(record.logFile, after) : [];
@@ -153,24 +150,15 @@ export function createDeployService(deps: DeployServiceDeps) {
         return () => undefined;
       }
       let last = backlog.at(-1)?.n ?? after;
-      const unsubscribe = log.subscribe((lines) => {
-        const fresh = lines.filter((line) => line.n > last);
-        if (fresh.length === 0) return;
-        last = fresh.at(-1)!.n;
-        onLines(fresh);
+      return log.subscribe({
+        onLines: (lines) => {
+          const fresh = lines.filter((line) => line.n > last);
+          if (fresh.length === 0) return;
+          last = fresh.at(-1)!.n;
+          onLines(fresh);
+        },
+        onEnd,
       });
-      const waiters = finishWaiters.get(id) ?? [];
-      const end = () => {
-        unsubscribe();
-        onEnd();
-      };
-      waiters.push(end);
-      finishWaiters.set(id, waiters);
-      return () => {
-        unsubscribe();
-        const list = finishWaiters.get(id);
-        if (list) finishWaiters.set(id, list.filter((waiter) => waiter !== end));
-      };
     },
 
     close: () => queue.close(),

@@ -1,4 +1,4 @@
-// The slot operations berth offers: deploy a folder, start/stop/restart, env changes, rollback, status.
+// The slot operations berth offers: switching in a built release, settings, start/stop/restart, env changes, rollback, status.
 import type { ResolvedConfig } from '../config/schema.js';
 import type { BuiltRelease } from '../deploy/build-release.js';
 import { removeFolder } from '../deploy/release-files.js';

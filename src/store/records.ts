@@ -65,7 +65,6 @@ export interface ReleaseRecord {
 }
 
 export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'superseded' | 'abandoned';
-export const FINISHED_STATUSES: readonly DeploymentStatus[] = ['succeeded', 'failed', 'cancelled', 'superseded', 'abandoned'];
 export type DeploymentTrigger = 'cli' | 'api' | 'webhook' | 'env' | 'rollback' | 'restart' | 'start' | 'memory' | 'recover';
 
 export interface DeploymentStage {

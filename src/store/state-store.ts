@@ -19,6 +19,7 @@ import type {
 type Row = Record<string, any>;
 
 const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const parseOrNull = (text: string | null | undefined) => (text ? JSON.parse(text) : null);
 
 const toSlot = (row: Row): SlotRecord => ({
   name: row.name,
@@ -28,7 +29,6 @@ const toSlot = (row: Row): SlotRecord => ({
   settings: JSON.parse(row.settings_json ?? '{}'),
 });
 
-const parseOrNull = (text: string | null | undefined) => (text ? JSON.parse(text) : null);
 
 const toRelease = (row: Row): ReleaseRecord => ({
   slot: row.slot,
@@ -53,7 +53,7 @@ const toDeployment = (row: Row): DeploymentRecord => ({
   trigger: row.trigger,
   status: row.status,
   releaseSeq: row.release_seq ?? null,
-  error: row.error_json ? JSON.parse(row.error_json) : null,
+  error: parseOrNull(row.error_json),
   stages: JSON.parse(row.stages_json),
   source: parseOrNull(row.request_json),
   commit: parseOrNull(row.commit_json),
@@ -135,10 +135,6 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
         );
         return { ...release, seq, createdAt };
       })();
-    },
-    /** Reserves a release number without recording a release yet (its files folder is named after it). */
-    peekNextRelease(slot: string): number {
-      return (db.prepare('SELECT next_release FROM slots WHERE name = ?').pluck().get(slot) as number) ?? 1;
     },
     getRelease(slot: string, seq: number): ReleaseRecord | undefined {
       const row = db.prepare('SELECT * FROM releases WHERE slot = ? AND seq = ?').get(slot, seq) as Row | undefined;

@@ -40,6 +40,16 @@ export function startBerthUp(home: string): RunningBerth {
   return { process: child, output: () => output, exited };
 }
 
+/** Kills a `berth up` and everything in its process group, if it still runs (cleanup after a failed test). */
+export function killBerthUp(berth: RunningBerth | null): void {
+  if (!berth?.process.pid || berth.process.exitCode !== null) return;
+  try {
+    process.kill(-berth.process.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 export function daemonPid(home: string): number {
   return JSON.parse(fs.readFileSync(path.join(home, 'run', 'daemon.json'), 'utf8')).pid;
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocal, createClient } from '../../src/sdk/client.js';
-import { processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
+import { killBerthUp, processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
 import { fixture, makeTempDir, removeDir } from '../helpers/temp.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -44,7 +44,7 @@ test('SIGTERM on berth up stops the apps and the daemon and leaves nothing behin
     assert.deepEqual(processesInside(path.join(home, 'slots')), []);
   } finally {
     // A failed assertion must not leave berth running (the test file would never end).
-    if (berth.process.exitCode === null) process.kill(-berth.process.pid!, 'SIGKILL');
+    killBerthUp(berth);
   }
 });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocal, createClient, type BerthClient } from '../../src/sdk/client.js';
-import { processesInside, runCli, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
+import { killBerthUp, processesInside, runCli, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
 import { createTestRepo, serverSource } from '../helpers/git-repos.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTestDaemon } from '../helpers/test-daemon.js';
@@ -112,13 +112,7 @@ test('deploys requested while one is waiting replace it: only the newest runs', 
 const home = makeTempDir('berth-abandon-');
 let upProcess: ReturnType<typeof startBerthUp> | null = null;
 after(() => {
-  if (upProcess?.process.pid) {
-    try {
-      process.kill(-upProcess.process.pid, 'SIGKILL');
-    } catch {
-      // Already stopped by the test.
-    }
-  }
+  killBerthUp(upProcess);
   removeDir(home);
 });
 

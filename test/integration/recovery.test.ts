@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocal, createClient } from '../../src/sdk/client.js';
-import { daemonPid, processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
+import { daemonPid, killBerthUp, processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
 import { fixture, makeTempDir, removeDir } from '../helpers/temp.js';
 import { eventually } from '../helpers/wait.js';
@@ -12,13 +12,7 @@ import { eventually } from '../helpers/wait.js';
 const home = makeTempDir('berth-recovery-');
 let berth: ReturnType<typeof startBerthUp> | null = null;
 after(() => {
-  if (berth?.process.pid) {
-    try {
-      process.kill(-berth.process.pid, 'SIGKILL');
-    } catch {
-      // Already gone, as it should be.
-    }
-  }
+  killBerthUp(berth);
   removeDir(home);
 });
 
