@@ -8,9 +8,11 @@ export function toReplyError(error: unknown): BerthError {
   if (error instanceof BerthError) return error;
   if (error instanceof ZodError) {
     const problems = error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-    return new BerthError('ERR_BAD_REQUEST', `The request is not valid: ${problems.join('; ')}.`, { details: { problems } });
+    const fields = error.issues.map((issue) => issue.path.join('.'));
+    return new BerthError('ERR_BAD_REQUEST', `The request is not valid: ${problems.join('; ')}.`, { details: { problems, fields } });
   }
   const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode === 413) return new BerthError('ERR_BAD_REQUEST', `The request body is too large: ${fastifyError.message}.`);
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     return new BerthError('ERR_BAD_REQUEST', `The request is not valid: ${fastifyError.message}.`);
   }

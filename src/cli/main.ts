@@ -1,6 +1,7 @@
 // The berth command line: a thin client over the API; human output by default, --json for machines.
 import { Command } from 'commander';
 import { berthHomeFrom } from '../sdk/local-files.js';
+import { registerAdminCommands } from './commands/admin-commands.js';
 import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
@@ -27,7 +28,7 @@ const run: Run = async (work) => {
     // Loaded here, not at the top: `berth up` never needs the client (nor zod), and stays small in memory.
     const { connectLocal, createClient } = await import('../sdk/client.js');
     const home = options.home ?? berthHomeFrom(process.env);
-    await work(createClient({ ...connectLocal(home), clientName: 'cli' }), output);
+    await work(createClient(connectLocal(home)), output);
   } catch (error) {
     process.exitCode = 1;
     if (isReportedError(error)) {
@@ -54,5 +55,6 @@ registerDeployCommands(program, run);
 registerSourceCommands(program, run);
 registerEnvCommands(program, run);
 registerLogsCommand(program, run);
+registerAdminCommands(program, run);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // The composition root: builds every service with explicit collaborators and returns { start, close }.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/build-api.js';
 import { resolvePaths } from '../config/paths.js';
@@ -17,6 +18,8 @@ import { openDatabase } from '../store/open-store.js';
 import { createStateStore } from '../store/state-store.js';
 import { systemClock, type Clock } from '../supervisor/clock.js';
 import { createPortAllocator, describePortOwner } from '../supervisor/ports.js';
+import { createAdminAuth } from '../auth/admin-auth.js';
+import { createAuthStore } from '../store/auth-store.js';
 import { ensureCliToken } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
 import { startStatsSampler } from './stats-sampler.js';
@@ -29,6 +32,8 @@ export interface DaemonOptions {
   clock?: Clock;
   nodePath?: string;
   version?: string;
+  /** The built admin UI; dist/ui of this package unless told. */
+  uiDir?: string;
 }
 
 export interface DaemonInfo {
@@ -38,6 +43,8 @@ export interface DaemonInfo {
   apiUrl: string;
   slots: Record<string, string>;
   startedAt: number;
+  /** A one-time login code, made when no admin password is set yet (never written to disk). */
+  login?: { code: string; expiresAt: number } | null;
 }
 
 export function createDaemon(options: DaemonOptions) {
@@ -45,6 +52,7 @@ export function createDaemon(options: DaemonOptions) {
   const clock = options.clock ?? systemClock;
   const paths = resolvePaths(config.home);
   const closers: Array<() => Promise<void> | void> = [];
+  let apiInstance: FastifyInstance | null = null;
   const displayHost = config.bind === '127.0.0.1' || config.bind === '0.0.0.0' ? 'localhost' : config.bind;
   const slotUrl = (port: number) => `http://${displayHost}:${port}`;
 
@@ -100,7 +108,10 @@ export function createDaemon(options: DaemonOptions) {
     });
     // Deployments stop before the apps (closers run in reverse): a running build is cancelled, queued ones abandoned.
     closers.push(() => deploys.close());
-    const api: FastifyInstance = await buildApi({ service, deploys, paths, store, token, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0' });
+    const auth = createAdminAuth({ store: createAuthStore(db, clock.now), cliToken: token });
+    const built = await buildApi({ service, deploys, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
+    const api: FastifyInstance = built.app;
+    apiInstance = api;
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
       await api.close();
       throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
@@ -115,14 +126,17 @@ export function createDaemon(options: DaemonOptions) {
       logger.warn({ slot: abandoned.slot, deployment: abandoned.id }, 'a deployment left unfinished by the previous daemon was marked abandoned');
     }
     await stopLeftoverApps(store, config.stopGraceMs, logger);
+    // Nobody can sign in yet: make a one-time code and say it in the terminal that started berth.
+    const login = auth.hasPassword() ? null : auth.issueLoginCode();
     const info: DaemonInfo = {
+      login: login ? { code: login.code, expiresAt: login.expiresAt } : null,
       pid: process.pid,
       adminUrl,
       apiUrl: `http://${config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.adminPort}`,
       slots: Object.fromEntries(config.slots.map((slot) => [slot.name, slotUrl(slot.port)])),
       startedAt: clock.now(),
     };
-    writeDaemonInfo(paths.daemonInfo, info);
+    writeDaemonInfo(paths.daemonInfo, { ...info, login: undefined });
     closers.push(() => fs.rmSync(paths.daemonInfo, { force: true }));
     await restartLiveSlots(service, store, logger);
     logger.info({ adminUrl, slots: info.slots }, 'berth is up');
@@ -141,7 +155,9 @@ export function createDaemon(options: DaemonOptions) {
     }
   }
 
-  return { start, close, paths };
+  /** The admin server, for tests that list its routes. */
+  const api = () => apiInstance;
+  return { start, close, paths, api };
 }
 
 /**
@@ -149,6 +165,11 @@ export function createDaemon(options: DaemonOptions) {
  * certificates (a workspace behind a TLS-inspecting proxy), and the user's SSH agent and git askpass.
  */
 const BUILD_NETWORK_ENV = ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'GIT_SSL_CAINFO', 'SSH_AUTH_SOCK', 'GIT_ASKPASS'];
+
+/** dist/ui beside src/ and dist/ (this file runs from src/daemon or, bundled, from dist/daemon). */
+function defaultUiDir(): string {
+  return fileURLToPath(new URL('../../dist/ui', import.meta.url));
+}
 
 function pickEnv(env: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
   const picked: Record<string, string> = {};

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const info = await daemon.start();
     token = fs.readFileSync(paths.cliToken, 'utf8').trim();
     const slots = Object.entries(info.slots).map(([name, url]) => `  slot ${name}  ${url}`).join('\n');
-    process.stdout.write(`berth ${version} is up (pid ${process.pid}, home ${config.home})\n  admin   ${info.adminUrl}\n${slots}\n  logs    ${paths.daemonLog}\n`);
+    process.stdout.write(`berth ${version} is up (pid ${process.pid}, home ${config.home})\n  admin   ${info.adminUrl}\n${slots}\n  logs    ${paths.daemonLog}\n${loginHelp(info.login ?? null)}`);
   } catch (error) {
     await daemon.close();
     const message = isBerthError(error) ? `${error.message}\n  → ${error.remedy}` : (error as Error).stack ?? String(error);
@@ -50,6 +50,13 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(isBerthError(error) && ['ERR_PORT_IN_USE', 'ERR_CONFIG_INVALID', 'ERR_CONFIG_UNREADABLE'].includes(error.code) ? EXIT_CONFIG : 1);
   }
+}
+
+/** How to sign in to the admin UI: a one-time code on first start, or a reminder of the password. */
+function loginHelp(login: { code: string; expiresAt: number } | null): string {
+  if (!login) return '  sign in with your admin password (lost it? `berth admin login-code` makes a one-time code)\n';
+  const minutes = Math.round((login.expiresAt - Date.now()) / 60_000);
+  return `  sign in with the one-time login code  ${login.code}  (valid ${minutes} minutes, once; \`berth admin login-code\` makes another)\n`;
 }
 
 void main();

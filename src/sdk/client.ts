@@ -13,6 +13,11 @@ import {
   type SlotSettingsView,
   envChangeResponseSchema,
   envListSchema,
+  envRevealResponseSchema,
+  apiTokenSchema,
+  tokenCreateResponseSchema,
+  loginCodeSchema,
+  type ApiTokenView,
   eventSchema,
   logStreamMessageSchema,
   logsResponseSchema,
@@ -36,8 +41,6 @@ export class BerthApiError extends Error {
 export interface ClientOptions {
   baseUrl: string;
   token: string;
-  /** Recorded as the trigger of the deployments this client starts ('cli'; anything else is 'api'). */
-  clientName?: string;
 }
 
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
@@ -68,7 +71,7 @@ export function createClient(options: ClientOptions) {
     try {
       response = await fetch(`${options.baseUrl}${route}`, {
         method,
-        headers: { authorization: `Bearer ${options.token}`, ...(options.clientName ? { 'x-berth-client': options.clientName } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
@@ -133,8 +136,17 @@ export function createClient(options: ClientOptions) {
     start: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/start`, {}).then((reply) => reply.deployment),
     stop: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/stop`, {}).then((reply) => reply.deployment),
     restart: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/restart`, {}).then((reply) => reply.deployment),
-    env: (name: string, reveal = false) => call(envListSchema, 'GET', `${slot(name)}/env${reveal ? '?reveal=1' : ''}`),
-    changeEnv: (name: string, changes: { set?: Record<string, string>; unset?: readonly string[] }) => call(envChangeResponseSchema, 'PATCH', `${slot(name)}/env`, changes),
+    env: (name: string) => call(envListSchema, 'GET', `${slot(name)}/env`),
+    revealEnv: (name: string, key: string) => call(envRevealResponseSchema, 'POST', `${slot(name)}/env/reveal`, { key }).then((reply) => reply.value),
+    changeEnv: (name: string, changes: { set?: Record<string, string>; unset?: readonly string[]; secret?: readonly string[]; plain?: readonly string[] }) =>
+      call(envChangeResponseSchema, 'PATCH', `${slot(name)}/env`, changes),
+    importEnv: (name: string, text: string, secret = false) => call(envChangeResponseSchema, 'POST', `${slot(name)}/env/import`, { text, secret }),
+    clear: (name: string) => call(z.object({ ok: z.literal(true) }), 'POST', `${slot(name)}/clear`, { confirm: name }),
+    tokens: () => call(z.object({ tokens: z.array(apiTokenSchema) }), 'GET', '/api/v1/tokens').then((reply) => reply.tokens),
+    createToken: (input: { name: string; role: ApiTokenView['role']; slots?: string[] | null }) => call(tokenCreateResponseSchema, 'POST', '/api/v1/tokens', input),
+    revokeToken: (idOrName: string) => call(z.object({ revoked: apiTokenSchema }), 'DELETE', `/api/v1/tokens/${encodeURIComponent(idOrName)}`).then((reply) => reply.revoked),
+    loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
+    setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),
     rollback: (name: string, release?: number) => call(deploymentReply, 'POST', `${slot(name)}/rollback`, release === undefined ? {} : { release }).then((reply) => reply.deployment!),
     deployments: (name: string) => call(z.object({ deployments: z.array(deploymentSchema) }), 'GET', `${slot(name)}/deployments`).then((reply) => reply.deployments),

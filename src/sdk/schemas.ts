@@ -13,6 +13,20 @@ export const commitSchema = z.object({ sha: z.string(), subject: z.string(), bra
 
 export const slotStateSchema = z.enum(['empty', 'starting', 'running', 'restarting', 'crashed', 'stopped']);
 
+/** What a slot card shows: its state in words a user knows. */
+export const slotSummarySchema = z.enum(['empty', 'deploying', 'live', 'starting', 'failed', 'crashed', 'stopped']);
+
+export const deploymentBriefSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  trigger: z.string(),
+  actor: z.string().nullable(),
+  stage: z.string().nullable(),
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
 export const slotStatusSchema = z.object({
   slot: z.string(),
   state: slotStateSchema,
@@ -29,6 +43,17 @@ export const slotStatusSchema = z.object({
   restarts: z.number().int(),
   url: z.string(),
   reason: z.string().nullable(),
+  summary: slotSummarySchema,
+  repo: z.string().nullable(),
+  branch: z.string().nullable(),
+  commit: commitSchema.nullable(),
+  /** When the live release was made, and by which deployment. */
+  releasedAt: z.number().nullable(),
+  releasedBy: deploymentBriefSchema.nullable(),
+  /** The newest deployment (running, queued or finished). */
+  lastDeployment: deploymentBriefSchema.nullable(),
+  /** Recent samples (oldest first, one per stats interval) for sparklines. */
+  history: z.object({ cpuPercent: z.array(z.number()), memoryBytes: z.array(z.number()) }),
 });
 export type SlotStatus = z.infer<typeof slotStatusSchema>;
 
@@ -36,6 +61,7 @@ export const deploymentSchema = z.object({
   id: z.string(),
   slot: z.string(),
   trigger: z.string(),
+  actor: z.string().nullable(),
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'superseded', 'abandoned']),
   releaseSeq: z.number().int().nullable(),
   error: z.object({ code: z.string(), message: z.string(), remedy: z.string() }).nullable(),
@@ -73,16 +99,28 @@ export const logStreamMessageSchema = z.union([
   z.object({ type: z.literal('missed'), count: z.number().int(), reason: z.string() }),
 ]);
 
-export const envListSchema = z.object({ slot: z.string(), env: z.record(z.string(), z.string()), masked: z.boolean() });
+/** A slot's env as the API shows it: secret values (listed in `secrets`) are masked; `marked` were marked by hand. */
+export const envListSchema = z.object({ slot: z.string(), env: z.record(z.string(), z.string()), secrets: z.array(z.string()), marked: z.array(z.string()) });
 
-export const envChangeRequestSchema = z.object({
-  set: z.record(z.string(), z.string()).default({}),
-  unset: z.array(z.string()).default([]),
-});
+// Names are checked by the service, whose error names the key and the rule.
+const envKey = z.string().max(256);
+export const envChangeRequestSchema = z
+  .object({
+    set: z.record(envKey, z.string().max(64 * 1024)).default({}),
+    unset: z.array(envKey).default([]),
+    /** Keys to mark secret (masked everywhere), and keys to unmark. */
+    secret: z.array(envKey).default([]),
+    plain: z.array(envKey).default([]),
+  })
+  .strict();
+/** A pasted .env file: every variable in it is set (secret: true marks them all secret). */
+export const envImportRequestSchema = z.object({ text: z.string().max(256 * 1024), secret: z.boolean().default(false) }).strict();
+export const envRevealRequestSchema = z.object({ key: envKey }).strict();
+export const envRevealResponseSchema = z.object({ slot: z.string(), key: z.string(), value: z.string() });
 export const rollbackRequestSchema = z.object({ release: z.number().int().positive().optional() });
-export const envChangeResponseSchema = z.object({ env: z.record(z.string(), z.string()), masked: z.boolean(), deployment: deploymentSchema.nullable() });
+export const envChangeResponseSchema = envListSchema.extend({ deployment: deploymentSchema.nullable() });
 
-export const eventSchema = z.object({ id: z.number().int(), slot: z.string().nullable(), type: z.string(), message: z.string(), at: z.number() });
+export const eventSchema = z.object({ id: z.number().int(), slot: z.string().nullable(), type: z.string(), message: z.string(), actor: z.string().nullable(), at: z.number() });
 
 /** How a slot gets its app. null for an override means "let berth detect it". */
 export const slotSettingsSchema = z.object({
@@ -121,3 +159,52 @@ export const deployStreamMessageSchema = z.union([
 ]);
 
 export const gitTokenRequestSchema = z.object({ token: z.string().min(1).max(4096), username: z.string().min(1).max(256).optional(), slot: z.string().optional() }).strict();
+
+export const tokenRoleSchema = z.enum(['read', 'deploy', 'manage', 'admin']);
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: tokenRoleSchema,
+  slots: z.array(z.string()).nullable(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+});
+export type ApiTokenView = z.infer<typeof apiTokenSchema>;
+export const tokenCreateRequestSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, dot, dash or underscore (up to 64)'),
+    role: tokenRoleSchema,
+    /** The slots it may act on; omitted or null for every slot. */
+    slots: z.array(z.string()).min(1).nullable().default(null),
+  })
+  .strict();
+/** The token itself is shown once, in this answer; berth keeps only its hash. */
+export const tokenCreateResponseSchema = z.object({ token: z.string(), record: apiTokenSchema });
+
+export const loginRequestSchema = z.object({ secret: z.string().min(1).max(1024) }).strict();
+export const sessionSchema = z.object({ kind: z.enum(['session', 'cli', 'token']), actor: z.string(), role: tokenRoleSchema, slots: z.array(z.string()).nullable(), passwordSet: z.boolean() });
+export const passwordRequestSchema = z.object({ password: z.string().max(1024) }).strict();
+export const loginCodeSchema = z.object({ code: z.string(), expiresAt: z.number() });
+
+/** Messages a client sends on the live socket. Cursors make a reconnect resume exactly where it stopped. */
+export const liveRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), topic: z.literal('slots') }),
+  z.object({ type: z.literal('subscribe'), topic: z.literal('events'), after: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('subscribe'), topic: z.literal('logs'), slot: z.string(), after: z.number().int().min(0).optional(), tail: z.number().int().min(0).max(10_000).optional() }),
+  z.object({ type: z.literal('subscribe'), topic: z.literal('deployment'), id: z.string(), after: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('unsubscribe'), topic: z.enum(['slots', 'events', 'logs', 'deployment']), slot: z.string().optional(), id: z.string().optional() }),
+]);
+export type LiveRequest = z.infer<typeof liveRequestSchema>;
+
+/** Messages the daemon sends on the live socket. */
+export const liveMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('slots'), slots: z.array(slotStatusSchema) }),
+  z.object({ type: z.literal('events'), events: z.array(eventSchema), cursor: z.number().int() }),
+  z.object({ type: z.literal('logs'), slot: z.string(), lines: z.array(logLineSchema), cursor: z.number().int() }),
+  z.object({ type: z.literal('missed'), topic: z.string(), slot: z.string().optional(), count: z.number().int(), reason: z.string() }),
+  z.object({ type: z.literal('deployment'), deployment: deploymentSchema }),
+  z.object({ type: z.literal('deployment-log'), id: z.string(), lines: z.array(deployLogLineSchema), cursor: z.number().int() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), remedy: z.string().optional() }),
+]);
+export type LiveMessage = z.infer<typeof liveMessageSchema>;

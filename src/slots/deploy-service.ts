@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import type { DeploySource, DeploymentRecord, DeploymentTrigger } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
 import { trackDeployment } from './deployment-run.js';
+import { createRedactor } from './secrets.js';
 import type { SlotService } from './slot-service.js';
 
 export interface DeployServiceDeps {
@@ -42,20 +43,14 @@ export function createDeployService(deps: DeployServiceDeps) {
   }
 
   /**
-   * Secrets never reach a deploy log, even if a build prints its env: the slot's env values and the git tokens (as
-   * they are when the deployment is requested) are masked in every line.
+   * Secrets never reach a deploy log, even if a build prints its env: the slot's secret env values and the git
+   * tokens (as they are when the deployment is requested) are masked in every line.
    */
-  function redactorFor(slot: string): (text: string) => string {
-    const secrets = [...Object.values(deps.slots.env(slot)), store.getGitToken(slot)?.token, store.getGitToken('*')?.token].filter((value): value is string => typeof value === 'string' && value.length >= 4);
-    return (text) => {
-      let result = text;
-      for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('••••');
-      return result;
-    };
-  }
+  const redactorFor = (slot: string) => createRedactor([...deps.slots.secretValues(slot), store.getGitToken(slot)?.token, store.getGitToken('*')?.token]);
 
   async function execute(record: DeploymentRecord, log: DeployLog, signal: AbortSignal): Promise<void> {
     store.markDeploymentRunning(record.id);
+    store.addEvent(record.slot, 'deploy.started', `deployment ${record.id} started`, { deployment: record.id });
     const run = trackDeployment(store, record, log, deps.now);
     const slot = record.slot;
     const slotRecord = store.getSlot(slot)!;
@@ -82,7 +77,8 @@ export function createDeployService(deps: DeployServiceDeps) {
           onExit: (pid) => store.forgetInstance(pid),
         },
       });
-      await deps.slots.activateBuilt(slot, run, built);
+      const done = await deps.slots.activateBuilt(slot, run, built);
+      store.addEvent(slot, 'deploy.succeeded', `deployment ${record.id} succeeded: release ${done.releaseSeq} is live`, { deployment: record.id, release: done.releaseSeq });
     } catch (error) {
       const failure = toBerthError(error);
       const shutdown = signal.reason === 'shutdown' || failure.code === 'ERR_SHUTTING_DOWN';
@@ -99,12 +95,14 @@ export function createDeployService(deps: DeployServiceDeps) {
 
   return {
     /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
-    request(slot: string, source: DeploySource, trigger: DeploymentTrigger): DeploymentRecord {
+    request(slot: string, source: DeploySource, trigger: DeploymentTrigger, actor: string | null = null): DeploymentRecord {
       if (source.type === 'git' && !deps.slots.settings(slot).repo) {
         throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
       }
       if (source.type === 'path') deps.slots.settings(slot);
-      const record = store.startDeployment(slot, trigger, { status: 'queued', source, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
+      const record = store.startDeployment(slot, trigger, { status: 'queued', source, actor, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
+      const what = source.type === 'path' ? `folder ${source.path}` : source.commit ? `commit ${source.commit.slice(0, 7)}` : `the tip of ${deps.slots.settings(slot).branch ?? 'the default branch'}`;
+      store.addEvent(slot, 'deploy.queued', `deployment ${record.id} of ${what} queued (${trigger})`, { deployment: record.id }, actor);
       const log = createDeployLog(record.logFile!, redactorFor(slot), deps.now);
       activeLogs.set(record.id, log);
       log.append([`deployment ${record.id} of slot ${slot} (${trigger}) queued`]);
@@ -123,9 +121,11 @@ export function createDeployService(deps: DeployServiceDeps) {
     },
 
     /** Cancels the slot's running deployment (killing its step's process tree) and any waiting one. */
-    cancel(slot: string): string[] {
+    cancel(slot: string, actor: string | null = null): string[] {
       deps.slots.settings(slot);
-      return queue.cancel(slot);
+      const cancelled = queue.cancel(slot);
+      if (cancelled.length > 0) store.addEvent(slot, 'deploy.cancel', `cancel requested for deployment(s) ${cancelled.join(', ')}`, { deployments: cancelled }, actor);
+      return cancelled;
     },
 
     get(id: string): DeploymentRecord {

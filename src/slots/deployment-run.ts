@@ -6,8 +6,8 @@ import { formatDuration } from '../supervisor/restart-policy.js';
 import type { CommitInfo, DeploymentRecord, DeploymentStage, DeploymentStatus, DeploymentTrigger } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
 
-export function beginDeployment(store: StateStore, slot: string, trigger: DeploymentTrigger, now: () => number = Date.now) {
-  return trackDeployment(store, store.startDeployment(slot, trigger), null, now);
+export function beginDeployment(store: StateStore, slot: string, trigger: DeploymentTrigger, actor: string | null = null, now: () => number = Date.now) {
+  return trackDeployment(store, store.startDeployment(slot, trigger, { actor }), null, now);
 }
 
 /** Follows an already recorded deployment (a queued one whose turn has come). */

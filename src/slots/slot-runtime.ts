@@ -18,6 +18,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { DeploymentRun } from './deployment-run.js';
 import { waitForHealthy } from './health-check.js';
 import { createSerialLock } from './serial-lock.js';
+import { createRedactor, secretValues } from './secrets.js';
 
 export interface SlotRuntimeDeps {
   config: ResolvedConfig;
@@ -37,6 +38,8 @@ interface Live {
   route: ProxyRoute | null;
 }
 
+const HISTORY_SAMPLES = 30;
+
 export type SlotState = 'empty' | 'starting' | 'running' | 'restarting' | 'crashed' | 'stopped';
 
 export function createSlotRuntime(deps: SlotRuntimeDeps) {
@@ -47,13 +50,25 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
   let startFailure: string | null = null;
   let closing = false;
   let usage = { cpuPercent: 0, memoryBytes: 0, lastTicks: 0, lastAt: 0 };
+  /** The last samples, oldest first, for the UI's sparklines. */
+  const history = { cpuPercent: [] as number[], memoryBytes: [] as number[] };
+  const remember = (cpuPercent: number, memoryBytes: number) => {
+    history.cpuPercent.push(Math.round(cpuPercent * 10) / 10);
+    history.memoryBytes.push(memoryBytes);
+    if (history.cpuPercent.length > HISTORY_SAMPLES) {
+      history.cpuPercent.shift();
+      history.memoryBytes.shift();
+    }
+  };
 
-  const event = (type: string, message: string, data?: Record<string, unknown>) => {
-    store.addEvent(slot.name, type, message, data);
+  const event = (type: string, message: string, data?: Record<string, unknown>, actor: string | null = null) => {
+    store.addEvent(slot.name, type, message, data, actor);
     deps.logger.info({ slot: slot.name, event: type, ...data }, message);
   };
 
   function newInstance(release: ReleaseRecord, port: number): AppInstance {
+    // An app that prints one of its secrets (a connection string in an error) gets it masked in the log.
+    const redact = createRedactor(secretValues(release.env, store.getSlot(slot.name)?.secretKeys ?? []));
     const instance = createAppInstance({
       slot: slot.name,
       release: release.seq,
@@ -65,7 +80,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       stopGraceMs: config.stopGraceMs,
       maxLineBytes: config.logs.maxLineBytes,
       clock,
-      writeLog: (stream, lines) => deps.log.append(release.seq, stream, lines),
+      writeLog: (stream, lines) => deps.log.append(release.seq, stream, lines.map(redact)),
       events: {
         onSpawn: (pid, startTicks) => store.recordInstance({ pid, slot: slot.name, releaseSeq: release.seq, port, startTicks, startedAt: clock.now() }),
         onProcessGone: (pid) => store.forgetInstance(pid),
@@ -180,7 +195,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       });
     },
     activate,
-    async stop(): Promise<void> {
+    async stop(actor: string | null = null): Promise<void> {
       store.setDesiredState(slot.name, 'stopped');
       startFailure = null;
       const previous = live;
@@ -189,7 +204,15 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       );
       if (previous) live = { ...previous, instance: null, route: null };
       await retire(previous, previousRoute);
-      event('slot.stopped', `slot ${slot.name} stopped`);
+      event('slot.stopped', `slot ${slot.name} stopped`, undefined, actor);
+    },
+    /** Stops whatever runs and shows the empty-slot page; the caller removes the releases. */
+    async clear(): Promise<void> {
+      startFailure = null;
+      const previous = live;
+      const previousRoute = front.show({ kind: 'placeholder' });
+      live = null;
+      await retire(previous, previousRoute);
     },
     /**
      * Daemon shutdown: lets the operation in progress finish (so it cannot start a process after this), refuses what
@@ -210,6 +233,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       const pid = live?.instance?.pid;
       if (!pid) {
         usage = { cpuPercent: 0, memoryBytes: 0, lastTicks: 0, lastAt: 0 };
+        if (history.cpuPercent.length > 0) remember(0, 0);
         return 0;
       }
       const now = clock.now();
@@ -217,6 +241,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       const elapsedSeconds = (now - usage.lastAt) / 1000;
       const cpuPercent = usage.lastAt > 0 && elapsedSeconds > 0 && cpuTicks >= usage.lastTicks ? ((cpuTicks - usage.lastTicks) / CLOCK_TICKS_PER_SECOND / elapsedSeconds) * 100 : 0;
       usage = { cpuPercent, memoryBytes: rssBytes, lastTicks: cpuTicks, lastAt: now };
+      remember(cpuPercent, rssBytes);
       return rssBytes;
     },
     state(): SlotState {
@@ -232,6 +257,9 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
     },
     usage(): { cpuPercent: number; memoryBytes: number } {
       return { cpuPercent: usage.cpuPercent, memoryBytes: usage.memoryBytes };
+    },
+    history(): { cpuPercent: number[]; memoryBytes: number[] } {
+      return { cpuPercent: [...history.cpuPercent], memoryBytes: [...history.memoryBytes] };
     },
   };
 }

@@ -13,6 +13,7 @@ import type { SlotRuntime } from './slot-runtime.js';
 import type { SlotStatus } from '../sdk/schemas.js';
 import { describeSlot } from './slot-status.js';
 import { applySettingsPatch, type SlotSettingsPatch } from './slot-settings.js';
+import { secretValues } from './secrets.js';
 
 type DeploymentWork = (run: DeploymentRun, slot: SlotRuntime) => Promise<void>;
 
@@ -51,12 +52,12 @@ export function createSlotService(deps: SlotServiceDeps) {
    * turn comes (not when it was asked for), so an operation queued behind a deploy acts on the new release. It returns
    * the work to record as a deployment, or null when there is nothing to deploy.
    */
-  function locked(name: string, trigger: DeploymentTrigger | DeploymentRun, plan: () => DeploymentWork | null): Promise<DeploymentRecord | null> {
+  function locked(name: string, trigger: DeploymentTrigger | DeploymentRun, plan: () => DeploymentWork | null, actor: string | null = null): Promise<DeploymentRecord | null> {
     const slot = runtime(name);
     return slot.exclusive(async () => {
       const work = plan();
       if (!work) return null;
-      const run = typeof trigger === 'string' ? beginDeployment(store, name, trigger) : trigger;
+      const run = typeof trigger === 'string' ? beginDeployment(store, name, trigger, actor) : trigger;
       try {
         await work(run, slot);
         pruneReleases(store, name, config.releases.keep);
@@ -72,7 +73,7 @@ export function createSlotService(deps: SlotServiceDeps) {
   }
 
   /** An operation that always deploys something. */
-  const deploy = (name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork) => locked(name, trigger, plan) as Promise<DeploymentRecord>;
+  const deploy = (name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork, actor: string | null = null) => locked(name, trigger, plan, actor) as Promise<DeploymentRecord>;
 
   /** Records a release and activates it; a release that fails to start is removed again. */
   async function releaseAndActivate(run: DeploymentRun, slot: SlotRuntime, release: Omit<ReleaseRecord, 'seq' | 'createdAt'>): Promise<void> {
@@ -116,17 +117,28 @@ export function createSlotService(deps: SlotServiceDeps) {
       return store.getSlot(name)!.settings;
     },
     /** Changes how the slot gets its app (repository, branch, overrides); takes effect at the next deploy. */
-    updateSettings(name: string, patch: SlotSettingsPatch): Promise<SlotSettings> {
+    updateSettings(name: string, patch: SlotSettingsPatch, actor: string | null = null): Promise<SlotSettings> {
       const slot = runtime(name);
       return slot.exclusive(async () => {
         const next = applySettingsPatch(store.getSlot(name)!.settings, patch);
         store.setSlotSettings(name, next);
-        store.addEvent(name, 'slot.settings', `settings of slot ${name} changed: ${Object.keys(patch).join(', ')}`);
+        store.addEvent(name, 'slot.settings', `settings of slot ${name} changed: ${Object.keys(patch).join(', ')}`, { fields: Object.keys(patch) }, actor);
         return next;
       });
     },
+    /** Empties the slot: stops its app, removes its releases, env, secrets and settings. History and events stay. */
+    clear(name: string, actor: string | null = null): Promise<void> {
+      const slot = runtime(name);
+      return slot.exclusive(async () => {
+        const folders = new Set(store.listReleases(name).map((release) => release.filesDir));
+        await slot.clear();
+        store.clearSlot(name);
+        for (const folder of folders) removeFolder(folder);
+        store.addEvent(name, 'slot.cleared', `slot ${name} was cleared: app stopped, ${folders.size} release folder(s), env and settings removed`, undefined, actor);
+      });
+    },
 
-    start(name: string): Promise<DeploymentRecord> {
+    start(name: string, actor: string | null = null): Promise<DeploymentRecord> {
       return deploy(name, 'start', () => {
         const release = liveRelease(name);
         return (run, slot) => {
@@ -134,13 +146,13 @@ export function createSlotService(deps: SlotServiceDeps) {
           store.setDesiredState(name, 'running');
           return slot.activate(release, run);
         };
-      });
+      }, actor);
     },
-    restart(name: string, trigger: DeploymentTrigger = 'restart'): Promise<DeploymentRecord> {
+    restart(name: string, trigger: DeploymentTrigger = 'restart', actor: string | null = null): Promise<DeploymentRecord> {
       return deploy(name, trigger, () => {
         const release = liveRelease(name);
         return (run, slot) => slot.activate(release, run);
-      });
+      }, actor);
     },
     /** A zero-downtime restart of an app that used more memory than its slot allows, recorded as an event. */
     restartForMemory(name: string, usedMb: number, limitMb: number): Promise<DeploymentRecord> {
@@ -151,11 +163,11 @@ export function createSlotService(deps: SlotServiceDeps) {
         return (run, slot) => slot.activate(release, run);
       });
     },
-    stop(name: string): Promise<void> {
+    stop(name: string, actor: string | null = null): Promise<void> {
       const slot = runtime(name);
       return slot.exclusive(() => {
         liveRelease(name);
-        return slot.stop();
+        return slot.stop(actor);
       });
     },
 
@@ -167,23 +179,38 @@ export function createSlotService(deps: SlotServiceDeps) {
       runtime(name);
       return store.getSlot(name)?.env ?? {};
     },
+    /** Keys the owner marked secret (keys that look secret are secret anyway; see secrets.ts). */
+    markedSecretKeys(name: string): string[] {
+      runtime(name);
+      return store.getSlot(name)?.secretKeys ?? [];
+    },
+    /** The values to mask in the slot's logs: its secret env values. */
+    secretValues(name: string): string[] {
+      const record = store.getSlot(runtime(name).name)!;
+      return secretValues(record.env, record.secretKeys);
+    },
     /**
      * Changes the slot's env; with a release live, the change rolls out as a new release (zero downtime). The new env
      * is computed under the slot's lock, from the env as it is then, so concurrent changes never overwrite each other.
      */
-    setEnv(name: string, changes: { set?: Record<string, string>; unset?: readonly string[] }): Promise<DeploymentRecord | null> {
+    setEnv(name: string, changes: EnvChanges, actor: string | null = null): Promise<DeploymentRecord | null> {
       runtime(name);
-      for (const key of [...Object.keys(changes.set ?? {}), ...(changes.unset ?? [])]) assertValidEnvName(key);
+      for (const key of [...Object.keys(changes.set ?? {}), ...(changes.unset ?? []), ...(changes.secret ?? []), ...(changes.plain ?? [])]) assertValidEnvName(key);
       return locked(name, 'env', () => {
         const current = store.getSlot(name)!;
         const env = { ...current.env, ...changes.set };
         for (const key of changes.unset ?? []) delete env[key];
+        const marked = current.secretKeys.filter((key) => key in env && !(changes.plain ?? []).includes(key));
+        store.setSecretKeys(name, [...marked, ...(changes.secret ?? [])]);
+        const description = describeEnvChange(changes);
+        store.addEvent(name, 'env.changed', `env of slot ${name}: ${description}`, { set: Object.keys(changes.set ?? {}), unset: changes.unset ?? [] }, actor);
+        const valuesChanged = Object.keys(changes.set ?? {}).some((key) => current.env[key] !== env[key]) || (changes.unset ?? []).some((key) => key in current.env);
         const base = current.liveRelease ? store.getRelease(name, current.liveRelease) : undefined;
-        if (!base) {
+        if (!base || !valuesChanged) {
           store.setSlotEnv(name, env);
           return null;
         }
-        const release = { ...base, env, note: describeEnvChange(changes) };
+        const release = { ...base, env, note: `env: ${description}` };
         return async (run, slot) => {
           if (current.desiredState !== 'stopped') return releaseAndActivate(run, slot, release);
           // Nothing runs: record the release so the next start uses the new env.
@@ -192,7 +219,7 @@ export function createSlotService(deps: SlotServiceDeps) {
           store.setLiveRelease(name, recorded.seq, env);
           store.setDesiredState(name, 'stopped');
         };
-      });
+      }, actor);
     },
 
     releases(name: string): { live: number | null; releases: ReleaseRecord[] } {
@@ -200,7 +227,7 @@ export function createSlotService(deps: SlotServiceDeps) {
       return { live: store.getSlot(name)?.liveRelease ?? null, releases: store.listReleases(name) };
     },
     /** Switches back to a kept release (by default the one before the live one), with the env it had. */
-    rollback(name: string, seq?: number): Promise<DeploymentRecord> {
+    rollback(name: string, seq?: number, actor: string | null = null): Promise<DeploymentRecord> {
       return deploy(name, 'rollback', () => {
         const live = liveRelease(name);
         const releases = store.listReleases(name);
@@ -215,18 +242,31 @@ export function createSlotService(deps: SlotServiceDeps) {
           run.setRelease(target.seq);
           return slot.activate(target, run);
         };
-      });
+      }, actor);
     },
-    deployments(name: string): DeploymentRecord[] {
+    deployments(name: string, limit = 20): DeploymentRecord[] {
       runtime(name);
-      return store.listDeployments(name);
+      return store.listDeployments(name, limit);
     },
   };
 }
 
-function describeEnvChange(changes: { set?: Record<string, string>; unset?: readonly string[] }): string {
-  const parts = [...Object.keys(changes.set ?? {}).map((key) => `set ${key}`), ...(changes.unset ?? []).map((key) => `unset ${key}`)];
-  return `env: ${parts.join(', ') || 'no change'}`;
+export interface EnvChanges {
+  set?: Record<string, string>;
+  unset?: readonly string[];
+  /** Keys to mark secret, and keys to unmark (keys that look secret stay secret). */
+  secret?: readonly string[];
+  plain?: readonly string[];
+}
+
+function describeEnvChange(changes: EnvChanges): string {
+  const parts = [
+    ...Object.keys(changes.set ?? {}).map((key) => `set ${key}`),
+    ...(changes.unset ?? []).map((key) => `unset ${key}`),
+    ...(changes.secret ?? []).map((key) => `mark ${key} secret`),
+    ...(changes.plain ?? []).map((key) => `unmark ${key}`),
+  ];
+  return parts.join(', ') || 'no change';
 }
 
 export type SlotService = ReturnType<typeof createSlotService>;

@@ -84,4 +84,39 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'admin auth (password, login codes, sessions, API tokens), secret env keys, who did what',
+    sql: `
+      ALTER TABLE slots ADD COLUMN secret_keys_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE deployments ADD COLUMN actor TEXT;
+      ALTER TABLE events ADD COLUMN actor TEXT;
+      CREATE TABLE admin_password (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE login_codes (
+        code_hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        user_agent TEXT
+      );
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        slots_json TEXT,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+    `,
+  },
 ];

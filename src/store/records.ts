@@ -8,6 +8,8 @@ export interface SlotRecord {
   desiredState: DesiredState;
   liveRelease: number | null;
   settings: SlotSettings;
+  /** Env keys the owner marked secret (keys that look secret are secret without marking). */
+  secretKeys: string[];
 }
 
 /** How a slot gets its app: the git source and the owner's overrides of what detection would choose. */
@@ -65,7 +67,7 @@ export interface ReleaseRecord {
 }
 
 export type DeploymentStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'superseded' | 'abandoned';
-export type DeploymentTrigger = 'cli' | 'api' | 'webhook' | 'env' | 'rollback' | 'restart' | 'start' | 'memory' | 'recover';
+export type DeploymentTrigger = 'ui' | 'cli' | 'api' | 'webhook' | 'env' | 'rollback' | 'restart' | 'start' | 'memory' | 'recover';
 
 export interface DeploymentStage {
   name: string;
@@ -80,6 +82,8 @@ export interface DeploymentRecord {
   id: string;
   slot: string;
   trigger: DeploymentTrigger;
+  /** Who asked for it: "ui", "cli", "token:<name>", "webhook", or null for berth itself (restarts, recovery). */
+  actor: string | null;
   status: DeploymentStatus;
   releaseSeq: number | null;
   error: { code: string; message: string; remedy: string } | null;
@@ -110,5 +114,6 @@ export interface EventRecord {
   type: string;
   message: string;
   data: Record<string, unknown> | null;
+  actor: string | null;
   at: number;
 }

@@ -27,6 +27,7 @@ const toSlot = (row: Row): SlotRecord => ({
   desiredState: row.desired_state,
   liveRelease: row.live_release ?? null,
   settings: JSON.parse(row.settings_json ?? '{}'),
+  secretKeys: JSON.parse(row.secret_keys_json ?? '[]'),
 });
 
 
@@ -51,6 +52,7 @@ const toDeployment = (row: Row): DeploymentRecord => ({
   id: row.id,
   slot: row.slot,
   trigger: row.trigger,
+  actor: row.actor ?? null,
   status: row.status,
   releaseSeq: row.release_seq ?? null,
   error: parseOrNull(row.error_json),
@@ -79,13 +81,28 @@ const toEvent = (row: Row): EventRecord => ({
   type: row.type,
   message: row.message,
   data: row.data_json ? JSON.parse(row.data_json) : null,
+  actor: row.actor ?? null,
   at: row.at,
 });
 
 export type NewRelease = Omit<ReleaseRecord, 'seq' | 'createdAt'>;
 
+/** What changed, for live views: a new event, or a deployment record that moved on. */
+export type StoreChange = { kind: 'event'; event: EventRecord } | { kind: 'deployment'; id: string; slot: string };
+
 export function createStateStore(db: Db, now: () => number = Date.now) {
+  const listeners = new Set<(change: StoreChange) => void>();
+  const notify = (change: StoreChange) => listeners.forEach((listener) => listener(change));
+  const deploymentChanged = (id: string) => {
+    const slot = db.prepare('SELECT slot FROM deployments WHERE id = ?').pluck().get(id) as string | undefined;
+    if (slot) notify({ kind: 'deployment', id, slot });
+  };
   return {
+    /** Calls the listener after every event and deployment change; returns the unsubscribe. */
+    onChange(listener: (change: StoreChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     ensureSlots(names: string[]): void {
       const insert = db.prepare('INSERT OR IGNORE INTO slots (name, updated_at) VALUES (?, ?)');
       db.transaction(() => names.forEach((name) => insert.run(name, now())))();
@@ -102,6 +119,16 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
     },
     setSlotEnv(name: string, env: Record<string, string>): void {
       db.prepare('UPDATE slots SET env_json = ?, updated_at = ? WHERE name = ?').run(JSON.stringify(env), now(), name);
+    },
+    setSecretKeys(name: string, keys: string[]): void {
+      db.prepare('UPDATE slots SET secret_keys_json = ?, updated_at = ? WHERE name = ?').run(JSON.stringify([...new Set(keys)].sort()), now(), name);
+    },
+    /** Back to empty: no release, env, secrets or settings (deployment history and events stay). */
+    clearSlot(name: string): void {
+      db.transaction(() => {
+        db.prepare('DELETE FROM releases WHERE slot = ?').run(name);
+        db.prepare("UPDATE slots SET live_release = NULL, env_json = '{}', settings_json = '{}', secret_keys_json = '[]', desired_state = 'running', updated_at = ? WHERE name = ?").run(now(), name);
+      })();
     },
     /** Points the slot at a live release and records the env it runs with, atomically. */
     setLiveRelease(name: string, seq: number, env: Record<string, string>): void {
@@ -149,34 +176,40 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
     },
 
     /** Records a new deployment: 'running' at once, or 'queued' when it waits its turn (with its log file named). */
-    startDeployment(slot: string, trigger: DeploymentTrigger, options: { status?: 'queued' | 'running'; source?: DeploySource; logFile?: (id: string) => string } = {}): DeploymentRecord {
+    startDeployment(slot: string, trigger: DeploymentTrigger, options: { status?: 'queued' | 'running'; source?: DeploySource; logFile?: (id: string) => string; actor?: string | null } = {}): DeploymentRecord {
       const id = `${now().toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
       const createdAt = now();
       const status = options.status ?? 'running';
       const startedAt = status === 'running' ? createdAt : null;
       const logFile = options.logFile?.(id) ?? null;
-      db.prepare('INSERT INTO deployments (id, slot, trigger, status, request_json, log_file, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      const actor = options.actor ?? null;
+      db.prepare('INSERT INTO deployments (id, slot, trigger, actor, status, request_json, log_file, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
         id,
         slot,
         trigger,
+        actor,
         status,
         jsonOrNull(options.source),
         logFile,
         createdAt,
         startedAt,
       );
-      return { id, slot, trigger, status, releaseSeq: null, error: null, stages: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
+      notify({ kind: 'deployment', id, slot });
+      return { id, slot, trigger, actor, status, releaseSeq: null, error: null, stages: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
     },
     markDeploymentRunning(id: string): void {
       db.prepare("UPDATE deployments SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
+      deploymentChanged(id);
     },
     updateDeployment(id: string, patch: { stages?: DeploymentStage[]; releaseSeq?: number; commit?: CommitInfo }): void {
       if (patch.stages) db.prepare('UPDATE deployments SET stages_json = ? WHERE id = ?').run(JSON.stringify(patch.stages), id);
       if (patch.releaseSeq !== undefined) db.prepare('UPDATE deployments SET release_seq = ? WHERE id = ?').run(patch.releaseSeq, id);
       if (patch.commit) db.prepare('UPDATE deployments SET commit_json = ? WHERE id = ?').run(JSON.stringify(patch.commit), id);
+      deploymentChanged(id);
     },
     finishDeployment(id: string, status: DeploymentStatus, error: DeploymentRecord['error'] = null): void {
       db.prepare('UPDATE deployments SET status = ?, error_json = ?, finished_at = ? WHERE id = ?').run(status, error ? JSON.stringify(error) : null, now(), id);
+      deploymentChanged(id);
     },
     getDeployment(id: string): DeploymentRecord | undefined {
       const row = db.prepare('SELECT * FROM deployments WHERE id = ?').get(id) as Row | undefined;
@@ -220,16 +253,25 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
       return (db.prepare('SELECT * FROM instances').all() as Row[]).map(toInstance);
     },
 
-    addEvent(slot: string | null, type: string, message: string, data?: Record<string, unknown>): EventRecord {
+    /** Records an event; `actor` says who caused it ("ui", "cli", "token:<name>"), null when berth did. */
+    addEvent(slot: string | null, type: string, message: string, data?: Record<string, unknown>, actor: string | null = null): EventRecord {
       const at = now();
-      const info = db.prepare('INSERT INTO events (slot, type, message, data_json, at) VALUES (?, ?, ?, ?, ?)').run(slot, type, message, data ? JSON.stringify(data) : null, at);
-      return { id: Number(info.lastInsertRowid), slot, type, message, data: data ?? null, at };
+      const info = db.prepare('INSERT INTO events (slot, type, message, data_json, actor, at) VALUES (?, ?, ?, ?, ?, ?)').run(slot, type, message, data ? JSON.stringify(data) : null, actor, at);
+      const event = { id: Number(info.lastInsertRowid), slot, type, message, data: data ?? null, actor, at };
+      notify({ kind: 'event', event });
+      return event;
     },
-    listEvents(options: { slot?: string; afterId?: number; limit?: number } = {}): EventRecord[] {
+    /** The newest `limit` events after `afterId` (oldest first); with `oldestFirst`, the oldest ones after it instead. */
+    listEvents(options: { slot?: string; afterId?: number; limit?: number; oldestFirst?: boolean } = {}): EventRecord[] {
+      const order = options.oldestFirst ? 'ASC' : 'DESC';
       const rows = db
-        .prepare('SELECT * FROM events WHERE (? IS NULL OR slot = ?) AND id > ? ORDER BY id DESC LIMIT ?')
+        .prepare(`SELECT * FROM events WHERE (? IS NULL OR slot = ?) AND id > ? ORDER BY id ${order} LIMIT ?`)
         .all(options.slot ?? null, options.slot ?? null, options.afterId ?? 0, options.limit ?? 100) as Row[];
-      return rows.map(toEvent).reverse();
+      const events = rows.map(toEvent);
+      return options.oldestFirst ? events : events.reverse();
+    },
+    lastEventId(): number {
+      return (db.prepare('SELECT MAX(id) FROM events').pluck().get() as number | null) ?? 0;
     },
   };
 }

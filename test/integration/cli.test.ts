@@ -38,8 +38,11 @@ test('deploy, status table and --json', async () => {
 test('env set/list/unset and rollback from the command line', async () => {
   assert.equal((await runCli(berth.home, ['env', 'set', 'a', 'GREETING=from the cli', 'TOKEN=abc=def'])).code, 0);
   const list = await runCli(berth.home, ['env', 'list', 'a']);
-  assert.match(list.stdout, /GREETING\s+••••••••/);
+  assert.match(list.stdout, /GREETING\s+from the cli/, 'a plain value is shown');
+  assert.match(list.stdout, /TOKEN\s+••••••••\s+secret/, 'a key that looks secret is masked');
+  assert.doesNotMatch(list.stdout, /abc=def/);
   assert.match((await runCli(berth.home, ['env', 'list', 'a', '--reveal'])).stdout, /TOKEN\s+abc=def/);
+  assert.equal((await runCli(berth.home, ['env', 'get', 'a', 'TOKEN'])).stdout.trim(), 'abc=def');
   assert.equal(JSON.parse((await request(berth.slotUrl('a'))).body).greeting, 'from the cli');
   assert.equal((await runCli(berth.home, ['env', 'unset', 'a', 'TOKEN'])).code, 0);
   assert.match((await runCli(berth.home, ['releases', 'a'])).stdout, /env: unset TOKEN/);

@@ -54,7 +54,7 @@ test('cancel stops the running build’s whole process tree; the slot keeps its 
     assert.match(log.stdout, /building slowly[\s\S]*✗ cancelled: The deployment was cancelled while `npm run build` ran/);
     const history = await runCli(berth.home, ['deploys', 'a']);
     const row = history.stdout.split('\n').find((line) => line.startsWith(started.id));
-    assert.match(row ?? '', /\sapi\s+[0-9a-f]{7} slow build\s+cancelled\s/, history.stdout);
+    assert.match(row ?? '', /\scli\s+[0-9a-f]{7} slow build\s+cancelled\s/, history.stdout);
   } finally {
     await berth.close();
   }

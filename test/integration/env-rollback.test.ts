@@ -34,9 +34,10 @@ test('an env change rolls out as a new release under load with zero failed reque
   const seen = await seenByApp();
   assert.equal(seen.greeting, 'hi again');
   assert.equal(seen.env.API_TOKEN, 'tok-123456');
-  const revealed = await berth.client.env('a', true);
-  assert.deepEqual(revealed.env, { GREETING: 'hi again', API_TOKEN: 'tok-123456' });
-  assert.equal((await berth.client.env('a')).env.GREETING, '••••••••');
+  const listed = await berth.client.env('a');
+  assert.deepEqual(listed.env, { GREETING: 'hi again', API_TOKEN: '••••••••' }, 'a key that looks secret is masked; others are shown');
+  assert.deepEqual(listed.secrets, ['API_TOKEN']);
+  assert.equal(await berth.client.revealEnv('a', 'API_TOKEN'), 'tok-123456');
 });
 
 test('reserved and malformed names are refused with a clear error, and nothing changes', async () => {
@@ -62,7 +63,7 @@ test('rollback switches to a kept release with the env it had, without downtime;
   const seen = await seenByApp();
   assert.equal(seen.release, String(original.seq));
   assert.equal(seen.greeting, null, 'the env of that release, without GREETING');
-  assert.deepEqual((await berth.client.env('a', true)).env, {}, "the slot's env is the rolled-back release's");
+  assert.deepEqual((await berth.client.env('a')).env, {}, "the slot's env is the rolled-back release's");
   await berth.client.rollback('a', live!);
   assert.equal((await seenByApp()).greeting, 'hi again');
   await assert.rejects(berth.client.rollback('a', 999), (error: BerthApiError) => error.code === 'ERR_RELEASE_UNKNOWN' && /999/.test(error.message));

@@ -89,7 +89,7 @@ test('rollback switches to the previous release with the commit and env it had, 
   const withOne = releases.find((release) => release.note === 'env: set GREETING' && release.seq < rolledBack.releaseSeq!)!;
   await berth.client.rollback('a', withOne.seq);
   assert.deepEqual([(await answer('a')).version, (await answer('a')).greeting], ['v2', 'one']);
-  assert.deepEqual((await berth.client.env('a', true)).env.GREETING, 'one', "the slot's env follows the release rolled back to");
+  assert.deepEqual((await berth.client.env('a')).env.GREETING, 'one', "the slot's env follows the release rolled back to");
 });
 
 test('a slot follows a change of branch, then of repository', async () => {

@@ -44,7 +44,7 @@ test('kill -9 of the daemon: the watchdog restarts it and every live slot serves
   assert.match((await request(`http://127.0.0.1:${ports.a}/`)).body, /^parent \d+ child \d+/);
   assert.match((await request(`http://127.0.0.1:${ports.b}/`)).body, /static fixture home/);
   const reconnected = createClient(connectLocal(home));
-  assert.deepEqual((await reconnected.env('a', true)).env, { GREETING: 'kept' }, 'state survived');
+  assert.deepEqual((await reconnected.env('a')).env, { GREETING: 'kept' }, 'state survived');
   assert.equal((await reconnected.releases('a')).releases.length, 2);
   assert.match(berth.output(), /the daemon stopped \(killed by SIGKILL\); restarting it/);
 });

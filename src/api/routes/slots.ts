@@ -1,70 +1,93 @@
-// Slot routes: status, start/stop/restart, env, releases, rollback, deployments, events.
+// Slots: list, get, settings (read and change), clear, deploy key.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { envChangeRequestSchema, rollbackRequestSchema, type Release } from '../../sdk/schemas.js';
-import type { ReleaseRecord } from '../../store/records.js';
-import type { ApiDeps } from '../build-api.js';
+import { ensureDeployKey, readDeployKey } from '../../deploy/deploy-key.js';
+import { settingsResponseSchema, slotSettingsPatchSchema, slotStatusSchema } from '../../sdk/schemas.js';
+import type { RouteContext } from '../build-api.js';
+import { okReply, slotParams, visibleTo } from './common.js';
 
-const slotParams = z.object({ slot: z.string() });
-const MASK = '••••••••';
-
-function toReleaseView(release: ReleaseRecord, live: number | null): Release {
-  return {
-    seq: release.seq,
-    kind: release.kind,
-    command: release.command?.display ?? (release.kind === 'static' ? `static ${release.staticDir || '.'}/` : null),
-    commit: release.commit,
-    envKeys: Object.keys(release.env).sort(),
-    source: release.source,
-    note: release.note,
-    createdAt: release.createdAt,
-    live: release.seq === live,
-  };
-}
-
-function maskEnv(env: Record<string, string>, reveal: boolean): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, reveal ? value : MASK]));
-}
-
-export function registerSlotRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { service } = deps;
-
-  app.get('/api/v1/slots', async () => ({ slots: service.status() }));
-  app.get('/api/v1/slots/:slot', async (request) => service.status(slotParams.parse(request.params).slot)[0]);
-
-  app.post('/api/v1/slots/:slot/start', async (request) => ({ deployment: await service.start(slotParams.parse(request.params).slot) }));
-  app.post('/api/v1/slots/:slot/restart', async (request) => ({ deployment: await service.restart(slotParams.parse(request.params).slot) }));
-  app.post('/api/v1/slots/:slot/stop', async (request) => {
-    await service.stop(slotParams.parse(request.params).slot);
-    return { deployment: null };
+export function slotRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { registry, service, store, paths, deploys } = context;
+  const settingsView = (slot: string) => ({
+    slot,
+    settings: service.settings(slot),
+    gitToken: store.getGitToken(slot) ? ('slot' as const) : store.getGitToken('*') ? ('workspace' as const) : ('none' as const),
+    deployKey: readDeployKey(paths.deployKey(slot)),
   });
 
-  app.get('/api/v1/slots/:slot/env', async (request) => {
-    const { slot } = slotParams.parse(request.params);
-    const reveal = z.object({ reveal: z.enum(['0', '1']).optional() }).parse(request.query).reveal === '1';
-    return { slot, env: maskEnv(service.env(slot), reveal), masked: !reveal };
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots',
+    tag: 'slots',
+    summary: 'List the slots with their state, release, commit and usage',
+    access: 'read',
+    response: z.object({ slots: z.array(slotStatusSchema) }),
+    handler: async ({ principal }) => ({ slots: visibleTo(principal, service.status()) }),
   });
-  app.patch('/api/v1/slots/:slot/env', async (request) => {
-    const { slot } = slotParams.parse(request.params);
-    const changes = envChangeRequestSchema.parse(request.body ?? {});
-    const deployment = await service.setEnv(slot, changes);
-    return { env: maskEnv(service.env(slot), false), masked: true, deployment };
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot',
+    tag: 'slots',
+    summary: 'Get one slot',
+    access: 'read',
+    params: slotParams,
+    response: slotStatusSchema,
+    handler: async ({ params }) => service.status(params.slot)[0],
   });
-
-  app.get('/api/v1/slots/:slot/releases', async (request) => {
-    const { live, releases } = service.releases(slotParams.parse(request.params).slot);
-    return { live, releases: releases.map((release) => toReleaseView(release, live)) };
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot/settings',
+    tag: 'slots',
+    summary: "Read the slot's settings",
+    access: 'read',
+    params: slotParams,
+    response: settingsResponseSchema,
+    handler: async ({ params }) => settingsView(params.slot),
   });
-  app.post('/api/v1/slots/:slot/rollback', async (request) => {
-    const { slot } = slotParams.parse(request.params);
-    const body = rollbackRequestSchema.parse(request.body ?? {});
-    return { deployment: await service.rollback(slot, body.release) };
+  registry.add(app, {
+    method: 'PATCH',
+    url: '/api/v1/slots/:slot/settings',
+    tag: 'slots',
+    summary: "Change the slot's settings",
+    access: 'manage',
+    params: slotParams,
+    body: slotSettingsPatchSchema,
+    response: settingsResponseSchema,
+    handler: async ({ params, body, principal }) => {
+      await service.updateSettings(params.slot, body, principal.actor);
+      return settingsView(params.slot);
+    },
   });
-  app.get('/api/v1/slots/:slot/deployments', async (request) => ({ deployments: service.deployments(slotParams.parse(request.params).slot) }));
-
-  app.get('/api/v1/events', async (request) => {
-    const query = z.object({ slot: z.string().optional(), after: z.coerce.number().int().min(0).optional() }).parse(request.query);
-    const events = deps.store.listEvents({ slot: query.slot, afterId: query.after }).map(({ data: _data, ...event }) => event);
-    return { events };
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/clear',
+    tag: 'slots',
+    summary: 'Clear the slot',
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ confirm: z.string().describe('The slot name, typed again') }).strict(),
+    response: okReply,
+    handler: async ({ params, body, principal }) => {
+      if (body.confirm !== params.slot) throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `type the slot name "${params.slot}" to confirm`, input: body.confirm }]);
+      deploys.cancel(params.slot, principal.actor);
+      await service.clear(params.slot, principal.actor);
+      return { ok: true as const };
+    },
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/deploy-key',
+    tag: 'slots',
+    summary: 'Create (or rotate) the SSH deploy key',
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ rotate: z.boolean().default(false) }).strict(),
+    response: z.object({ slot: z.string(), publicKey: z.string() }),
+    handler: async ({ params, body, principal }) => {
+      service.settings(params.slot);
+      const publicKey = await ensureDeployKey(paths.deployKey(params.slot), params.slot, body.rotate);
+      if (body.rotate) store.addEvent(params.slot, 'slot.deploy-key', `deploy key of slot ${params.slot} rotated`, undefined, principal.actor);
+      return { slot: params.slot, publicKey };
+    },
   });
 }

@@ -1,6 +1,7 @@
 // CLI commands for where a slot's app comes from: settings (repository, branch, overrides), deploy key, git tokens.
 import type { Command } from 'commander';
 import type { SlotSettingsView } from '../../sdk/schemas.js';
+import { readAll } from '../input.js';
 import { CliError, type Output } from '../output.js';
 import type { Run } from './slot-commands.js';
 
@@ -33,11 +34,7 @@ function printSettings(output: Output, view: { slot: string; settings: SlotSetti
   row('deploy key', view.deployKey ? 'yes (`berth slot deploy-key` prints it)' : 'none');
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
-}
+const readStdin = async () => (await readAll(process.stdin)).trim();
 
 export function registerSourceCommands(program: Command, run: Run): void {
   const slot = program.command('slot').description("a slot's source and settings: set, show, deploy-key");
