@@ -46,7 +46,13 @@ export interface RouteContext extends ApiDeps {
 
 const plugins = [slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
 
-export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; hub: LiveHub }> {
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: string | undefined;
+}
+
+export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; hub: LiveHub; routes: RouteEntry[] }> {
   // forceCloseConnections: on shutdown, open streams (log followers) end instead of holding the daemon up.
   // trustProxy 'loopback': behind a local proxy (Coder's agent), the client address comes from X-Forwarded-For.
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: 'loopback' });
@@ -54,6 +60,11 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; h
   const hub = createLiveHub({ service: deps.service, store: deps.store });
   const context: RouteContext = { ...deps, registry, hub };
 
+  // Every route as fastify knows it, whoever registered it: the auth test calls each one without credentials.
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
+  });
   app.decorateRequest('principal', null);
   app.setErrorHandler(createErrorHandler(deps.logger));
   app.setNotFoundHandler((request, reply) => {
@@ -87,5 +98,5 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; h
   registerUi(app, deps.uiDir);
   attachLiveSocket(app, { auth: deps.auth, hub, service: deps.service, deploys: deps.deploys, store: deps.store, logger: deps.logger });
   app.addHook('onClose', async () => hub.close());
-  return { app, hub };
+  return { app, hub, routes };
 }

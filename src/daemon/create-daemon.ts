@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../api/build-api.js';
+import { buildApi, type RouteEntry } from '../api/build-api.js';
 import { resolvePaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { BerthError } from '../errors/berth-error.js';
@@ -52,7 +52,7 @@ export function createDaemon(options: DaemonOptions) {
   const clock = options.clock ?? systemClock;
   const paths = resolvePaths(config.home);
   const closers: Array<() => Promise<void> | void> = [];
-  let apiInstance: FastifyInstance | null = null;
+  let apiRoutes: RouteEntry[] = [];
   const displayHost = config.bind === '127.0.0.1' || config.bind === '0.0.0.0' ? 'localhost' : config.bind;
   const slotUrl = (port: number) => `http://${displayHost}:${port}`;
 
@@ -111,7 +111,7 @@ export function createDaemon(options: DaemonOptions) {
     const auth = createAdminAuth({ store: createAuthStore(db, clock.now), cliToken: token });
     const built = await buildApi({ service, deploys, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
     const api: FastifyInstance = built.app;
-    apiInstance = api;
+    apiRoutes = built.routes;
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
       await api.close();
       throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
@@ -155,9 +155,8 @@ export function createDaemon(options: DaemonOptions) {
     }
   }
 
-  /** The admin server, for tests that list its routes. */
-  const api = () => apiInstance;
-  return { start, close, paths, api };
+  /** Every route of the admin server, for the test that calls each one without credentials. */
+  return { start, close, paths, routes: () => apiRoutes };
 }
 
 /**

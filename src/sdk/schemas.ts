@@ -188,7 +188,7 @@ export const passwordRequestSchema = z.object({ password: z.string().max(1024) }
 export const loginCodeSchema = z.object({ code: z.string(), expiresAt: z.number() });
 
 /** Messages a client sends on the live socket. Cursors make a reconnect resume exactly where it stopped. */
-export const liveRequestSchema = z.discriminatedUnion('type', [
+export const liveRequestSchema = z.union([
   z.object({ type: z.literal('subscribe'), topic: z.literal('slots') }),
   z.object({ type: z.literal('subscribe'), topic: z.literal('events'), after: z.number().int().min(0).optional() }),
   z.object({ type: z.literal('subscribe'), topic: z.literal('logs'), slot: z.string(), after: z.number().int().min(0).optional(), tail: z.number().int().min(0).max(10_000).optional() }),
