@@ -22,3 +22,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// The admin UI: a React app built by Vite into dist/ui, served by the daemon.
+const { build: buildUi } = await import('vite');
+await buildUi({ configFile: path.join(root, 'ui', 'vite.config.ts'), logLevel: 'warn' });

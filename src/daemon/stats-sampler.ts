@@ -18,7 +18,7 @@ export function startStatsSampler(options: StatsSamplerOptions) {
     const processes = running ? listProcesses() : [];
     for (const runtime of options.runtimes.values()) {
       const rssBytes = runtime.sample((pid) => measureTree(pid, processes));
-      const limitMb = runtime.config.memoryLimitMb;
+      const limitMb = runtime.memoryLimitMb();
       if (limitMb === null || rssBytes <= limitMb * 1024 * 1024 || runtime.busy) continue;
       const usedMb = Math.round(rssBytes / 1024 / 1024);
       options.logger.warn({ slot: runtime.name, usedMb, limitMb }, 'memory limit exceeded; restarting the app');

@@ -133,6 +133,8 @@ export const slotSettingsSchema = z.object({
   staticDir: z.string().nullable().optional(),
   healthPath: z.string().nullable().optional(),
   autoDeploy: z.boolean().optional(),
+  spaFallback: z.boolean().nullable().optional(),
+  memoryLimitMb: z.number().int().nullable().optional(),
 });
 export type SlotSettingsView = z.infer<typeof slotSettingsSchema>;
 /** A settings change: only the named fields change; null resets one to "detect". */

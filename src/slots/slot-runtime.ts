@@ -163,7 +163,7 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
   function routeFor(target: Live): FrontRoute {
     if (target.route) return { kind: 'proxy', route: target.route };
     const root = path.join(target.release.filesDir, target.release.appDir, target.release.staticDir ?? '');
-    return { kind: 'static', site: { root, spaFallback: !existsSync(`${root}/404.html`) } };
+    return { kind: 'static', site: { root, spaFallback: target.release.settings?.spaFallback ?? !existsSync(`${root}/404.html`) } };
   }
 
   async function retire(previous: Live | null, previousRoute: FrontRoute): Promise<void> {
@@ -251,6 +251,10 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
       const instance = live.instance;
       if (!instance) return record?.desiredState === 'stopped' ? 'stopped' : startFailure ? 'crashed' : 'starting';
       return ({ starting: 'starting', running: 'running', backoff: 'restarting', crashed: 'crashed', exited: 'crashed', stopping: 'stopped', stopped: 'stopped' } as const)[instance.state];
+    },
+    /** The memory limit in MiB: the slot's setting, else the config's; null for none. */
+    memoryLimitMb(): number | null {
+      return store.getSlot(slot.name)?.settings.memoryLimitMb ?? slot.memoryLimitMb;
     },
     failureReason(): string | null {
       return live?.instance?.crashReason ?? startFailure;

@@ -43,6 +43,13 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
       case 'autoDeploy':
         next.autoDeploy = value as boolean;
         break;
+      case 'spaFallback':
+        next.spaFallback = value as boolean;
+        break;
+      case 'memoryLimitMb':
+        if (!Number.isInteger(value) || (value as number) < 16) invalid('memoryLimitMb', String(value), 'a whole number of MiB, at least 16');
+        next.memoryLimitMb = value as number;
+        break;
     }
   }
   return next;

@@ -29,7 +29,7 @@ export function describeSlot(runtime: SlotRuntime, store: StateStore, url: strin
     uptimeMs: running ? Date.now() - instance.startedAt : null,
     cpuPercent: running ? Math.round(usage.cpuPercent * 10) / 10 : 0,
     memoryBytes: running ? usage.memoryBytes : 0,
-    memoryLimitMb: runtime.config.memoryLimitMb,
+    memoryLimitMb: runtime.memoryLimitMb(),
     restarts: instance?.restarts ?? 0,
     url,
     reason: state === 'crashed' ? runtime.failureReason() : null,

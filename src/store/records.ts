@@ -26,6 +26,10 @@ export interface SlotSettings {
   healthPath?: string | null;
   /** Deploy on a webhook push (used by the webhook endpoint). */
   autoDeploy?: boolean;
+  /** Static sites: serve index.html for unknown paths (null: only when the site has no 404.html). */
+  spaFallback?: boolean | null;
+  /** Restart the app when its tree uses more MiB than this (null: the slot's limit in the config). */
+  memoryLimitMb?: number | null;
 }
 
 export interface CommitInfo {

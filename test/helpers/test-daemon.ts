@@ -12,6 +12,8 @@ export interface TestDaemonOptions {
   slots?: Array<{ name: string; memoryLimitMb?: number | null }>;
   config?: ConfigInput;
   env?: Record<string, string>;
+  /** The built admin UI to serve (the browser tests build one from the current source). */
+  uiDir?: string;
 }
 
 /** Fast timings so tests wait on conditions, not on production-sized grace periods. */
@@ -31,7 +33,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}) {
   const config = resolveConfig({ ...fastTimings, adminPort: await getFreePort(), internalPorts: randomPortRange(), slots, ...options.config }, home);
   // BERTH_TEST_LOG_DIR keeps each test daemon's own log, for looking into a failure.
   const logger = process.env.BERTH_TEST_LOG_DIR ? createLogger({ destination: `${process.env.BERTH_TEST_LOG_DIR}/${path.basename(home)}.log`, level: 'debug' }) : createSilentLogger();
-  const daemon = createDaemon({ config, logger, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...options.env } });
+  const daemon = createDaemon({ config, logger, uiDir: options.uiDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...options.env } });
   const info = await daemon.start().catch(async (error) => {
     await daemon.close();
     removeDir(home);

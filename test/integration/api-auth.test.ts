@@ -36,7 +36,8 @@ test('every route fastify knows, except the public few, answers 401 without cred
   }
   assert.ok(checked > 40);
   // A wrong token, an API-looking token and a forged cookie are no better than nothing.
-  for (const headers of [{ authorization: 'Bearer nope' }, { authorization: 'Bearer berth_forged' }, { cookie: 'berth_session=forged' }]) {
+  const forged: Array<Record<string, string>> = [{ authorization: 'Bearer nope' }, { authorization: 'Bearer berth_forged' }, { cookie: 'berth_session=forged' }];
+  for (const headers of forged) {
     assert.equal((await call(berth, '/api/v1/slots', { headers })).status, 401);
   }
 });
