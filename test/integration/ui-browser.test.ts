@@ -151,7 +151,7 @@ test('on a phone-sized screen the grid fits without sideways scrolling', async (
     await phone.getByLabel('Password or one-time login code').fill((await berth.client.loginCode()).code);
     await phone.getByRole('button', { name: 'Sign in' }).click();
     await phone.locator('.grid[data-ready]').waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
     await phone.screenshot({ path: path.join(shotsDir, 'phone-grid.png') });
   } finally {
