@@ -16,6 +16,8 @@ const SETTABLE: Array<[flag: string, key: keyof SlotSettingsView, help: string]>
   ['--health-path <path>', 'healthPath', 'path polled before traffic switches to a new release'],
 ];
 
+const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback'];
+
 function printSettings(output: Output, view: { slot: string; settings: SlotSettingsView; gitToken: string; deployKey: string | null }): void {
   if (output.json) return output.line(JSON.stringify(view, null, 2));
   const { settings } = view;
@@ -29,6 +31,8 @@ function printSettings(output: Output, view: { slot: string; settings: SlotSetti
   row('start', settings.startCommand ?? '(detected)');
   row('static folder', settings.staticDir ?? '(detected)');
   row('health path', settings.healthPath ?? '(config default)');
+  row('memory limit', settings.memoryLimitMb ? `${settings.memoryLimitMb} MiB` : '(config)');
+  row('spa fallback', settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : '(automatic)');
   row('auto-deploy', settings.autoDeploy === false ? 'off' : 'on');
   row('git token', view.gitToken === 'none' ? 'none' : `set (${view.gitToken})`);
   row('deploy key', view.deployKey ? 'yes (`berth slot deploy-key` prints it)' : 'none');
@@ -44,15 +48,24 @@ export function registerSourceCommands(program: Command, run: Run): void {
   set
     .option('--auto-deploy', 'deploy on a webhook push (the default)')
     .option('--no-auto-deploy', 'do not deploy on a webhook push')
-    .option('--reset <setting...>', 'go back to the detected value for these settings (root, installCommand, buildCommand, startCommand, staticDir, healthPath)')
+    .option('--memory-limit <mib>', 'restart the app (zero downtime) when its process tree uses more MiB than this')
+    .option('--spa', 'static sites: answer unknown paths with index.html')
+    .option('--no-spa', 'static sites: answer unknown paths with 404')
+    .option('--reset <setting...>', 'go back to the detected value for these settings (root, installCommand, buildCommand, startCommand, staticDir, healthPath, memoryLimitMb, spaFallback)')
     .action((name: string, options: Record<string, unknown>) =>
       run(async (client, output) => {
         const patch: Record<string, unknown> = {};
         for (const [, key] of SETTABLE) if (typeof options[key] === 'string') patch[key] = options[key];
         // With both --auto-deploy and --no-auto-deploy defined, commander leaves the value unset unless one is given.
         if (typeof options.autoDeploy === 'boolean') patch.autoDeploy = options.autoDeploy;
+        if (typeof options.spa === 'boolean') patch.spaFallback = options.spa;
+        if (typeof options.memoryLimit === 'string') {
+          const mib = Number(options.memoryLimit);
+          if (!Number.isInteger(mib)) throw new CliError('ERR_SETTINGS_INVALID', `--memory-limit "${options.memoryLimit}" is not a whole number of MiB.`, 'Give a number like 512.');
+          patch.memoryLimitMb = mib;
+        }
         for (const key of (options.reset as string[] | undefined) ?? []) {
-          if (!SETTABLE.some(([, settable]) => settable === key)) throw new CliError('ERR_SETTINGS_INVALID', `"${key}" is not a slot setting.`, `Use one of: ${SETTABLE.map(([, settable]) => settable).join(', ')}.`);
+          if (!RESETTABLE.includes(key)) throw new CliError('ERR_SETTINGS_INVALID', `"${key}" is not a slot setting.`, `Use one of: ${RESETTABLE.join(', ')}.`);
           patch[key] = null;
         }
         if (Object.keys(patch).length === 0) throw new CliError('ERR_BAD_REQUEST', 'Nothing to change.', 'Give at least one option, for example `berth slot set a --repo https://github.com/org/app.git --branch main`.');
