@@ -21,13 +21,18 @@ export function parseDotenv(text: string): Record<string, string> {
     if (quote === '"' || quote === "'") {
       let body = rest.slice(1);
       const start = index;
-      while (!closes(body, quote) && index + 1 < lines.length) body += `\n${lines[++index]}`;
-      if (!closes(body, quote)) {
+      while (closingIndex(body, quote) < 0 && index + 1 < lines.length) body += `\n${lines[++index]}`;
+      const end = closingIndex(body, quote);
+      if (end < 0) {
         problems.push(`line ${start + 1}: the ${quote === '"' ? 'double' : 'single'} quote of ${key} is never closed`);
         continue;
       }
-      const value = body.slice(0, body.lastIndexOf(quote));
-      result[key] = quote === '"' ? value.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : value;
+      if (!/^\s*(#.*)?$/.test(body.slice(end + 1))) {
+        problems.push(`line ${index + 1}: text after the closing quote of ${key}`);
+        continue;
+      }
+      const value = body.slice(0, end);
+      result[key] = quote === '"' ? value.replace(/\\(.)/g, (_match, char: string) => (char === 'n' ? '\n' : char)) : value;
     } else {
       result[key] = rest.replace(/\s+#.*$/, '').trim();
     }
@@ -38,8 +43,11 @@ export function parseDotenv(text: string): Record<string, string> {
   return result;
 }
 
-/** Whether the value text (after the opening quote) holds its closing quote, ignoring escaped ones. */
-function closes(body: string, quote: string): boolean {
-  const end = body.trimEnd().replace(/\s+#.*$/, '');
-  return end.endsWith(quote) && (quote === "'" || !end.endsWith(`\\${quote}`) || end.endsWith(`\\\\${quote}`));
+/** Where the value's closing quote is (a backslash escapes a double quote), or -1. */
+function closingIndex(body: string, quote: string): number {
+  for (let index = 0; index < body.length; index++) {
+    if (quote === '"' && body[index] === '\\') index++;
+    else if (body[index] === quote) return index;
+  }
+  return -1;
 }

@@ -139,3 +139,32 @@ test('a live client that stops reading is disconnected (4008) instead of growing
   const received = live.messages.flatMap((message) => (message.type === 'logs' ? message.lines : []));
   assert.ok(received.length < 150_000, `the daemon stopped sending (${received.length} lines were queued)`);
 });
+
+test('a pasted .env is imported whole or not at all; clearing a slot empties it and keeps its history', async () => {
+  const before = await berth.client.env('a');
+  const bad = await call(berth, '/api/v1/slots/a/env/import', { method: 'POST', body: { text: 'GOOD=1\nnot an assignment\n' }, cookie, origin: sameOrigin(berth) });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.code, 'ERR_ENV_INVALID');
+  assert.match(bad.json.message, /line 2/);
+  assert.deepEqual(await berth.client.env('a'), before, 'nothing changed');
+  const imported = await call(berth, '/api/v1/slots/a/env/import', { method: 'POST', body: { text: '# from a .env\nFEATURE=on\nWEBHOOK="whsec abc"\n', secret: true }, cookie, origin: sameOrigin(berth) });
+  assert.equal(imported.status, 200, imported.text);
+  assert.ok(imported.json.secrets.includes('FEATURE') && imported.json.secrets.includes('WEBHOOK'), 'marked secret on import');
+  assert.ok(imported.json.deployment, 'the live app rolled out with them');
+
+  const releasesDir = `${berth.home}/slots/a/releases`;
+  const wrongConfirm = await call(berth, '/api/v1/slots/a/clear', { method: 'POST', body: { confirm: 'b' }, cookie, origin: sameOrigin(berth) });
+  assert.equal(wrongConfirm.status, 400);
+  const cleared = await call(berth, '/api/v1/slots/a/clear', { method: 'POST', body: { confirm: 'a' }, cookie, origin: sameOrigin(berth) });
+  assert.equal(cleared.status, 200, cleared.text);
+  const status = await berth.client.slot('a');
+  assert.equal(status.summary, 'empty');
+  assert.equal(status.release, null);
+  assert.deepEqual((await berth.client.env('a')).env, {});
+  assert.deepEqual((await berth.client.releases('a')).releases, []);
+  assert.deepEqual((await import('node:fs')).readdirSync(releasesDir), [], 'release folders removed');
+  assert.doesNotMatch((await request(`${berth.slotUrl('a')}/`)).body, /^ok/, 'the app no longer answers');
+  assert.ok((await berth.client.deployments('a')).length > 0, 'the deployment history stays');
+  const events = await berth.client.events('a');
+  assert.equal(events.find((event) => event.type === 'slot.cleared')?.actor, 'ui');
+});

@@ -92,3 +92,17 @@ test('without a daemon the CLI says how to start one', async () => {
     removeDir(emptyHome);
   }
 });
+
+test('slot set takes a memory limit and the SPA switch; slot show prints them; --reset removes them', async () => {
+  const set = await runCli(berth.home, ['slot', 'set', 'b', '--memory-limit', '256', '--no-spa']);
+  assert.equal(set.code, 0, set.stderr);
+  assert.match(set.stdout, /memory limit\s+256 MiB/);
+  assert.match(set.stdout, /spa fallback\s+off/);
+  assert.equal((await berth.client.slot('b')).memoryLimitMb, 256, 'status shows the slot’s own limit');
+  const bad = await runCli(berth.home, ['slot', 'set', 'b', '--memory-limit', 'lots']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /not a whole number/);
+  const reset = await runCli(berth.home, ['slot', 'set', 'b', '--reset', 'memoryLimitMb', 'spaFallback']);
+  assert.match(reset.stdout, /memory limit\s+\(config\)/);
+  assert.match(reset.stdout, /spa fallback\s+\(automatic\)/);
+});
