@@ -102,6 +102,8 @@ test('slot set takes a memory limit and the SPA switch; slot show prints them; -
   const bad = await runCli(berth.home, ['slot', 'set', 'b', '--memory-limit', 'lots']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /not a whole number/);
+  const events = await runCli(berth.home, ['events', 'b']);
+  assert.match(events.stdout, /slot\.settings\s+cli\s+settings of slot b changed: .*memoryLimitMb/, 'who changed what');
   const reset = await runCli(berth.home, ['slot', 'set', 'b', '--reset', 'memoryLimitMb', 'spaFallback']);
   assert.match(reset.stdout, /memory limit\s+\(config\)/);
   assert.match(reset.stdout, /spa fallback\s+\(automatic\)/);

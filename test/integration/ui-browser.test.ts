@@ -107,6 +107,11 @@ test('edit env and see the new release roll out; roll back from the history', as
   await page.getByText('rolled back to release 1').waitFor();
   assert.equal((await answer('a')).greeting, null, 'release 1 runs again, without the env change');
   await page.locator('[data-release="1"] .badge', { hasText: 'live' }).waitFor();
+
+  await page.getByRole('link', { name: 'Overview' }).click();
+  const activity = page.getByRole('region', { name: 'Activity' });
+  await activity.getByText('env of slot a: set GREETING').waitFor();
+  assert.match(await activity.innerText(), /ui\s+the value of SESSION_SECRET was revealed/, 'the audit trail names who revealed it');
 });
 
 test('follow the log live, filter it, and sign out', async () => {

@@ -1,7 +1,8 @@
-// `berth logs <slot>`: the last lines of a slot's app log, or a live follow that resumes by cursor.
+// `berth logs <slot>`: the last lines of a slot's app log, or a live follow that resumes by cursor. `berth events`:
+// what happened to the slots and who did it.
 import type { Command } from 'commander';
 import type { LogLineView } from '../../sdk/schemas.js';
-import { formatTime, paint, type Output } from '../output.js';
+import { formatTime, paint, table, type Output } from '../output.js';
 import type { Run } from './slot-commands.js';
 
 function printLines(output: Output, lines: LogLineView[]): void {
@@ -17,6 +18,18 @@ function printLines(output: Output, lines: LogLineView[]): void {
 }
 
 export function registerLogsCommand(program: Command, run: Run): void {
+  program
+    .command('events [slot]')
+    .description('what happened (deploys, state changes, crashes, env and settings changes) and who did it')
+    .action((slot: string | undefined) =>
+      run(async (client, output) => {
+        const events = await client.events(slot);
+        if (output.json) return output.line(JSON.stringify(events, null, 2));
+        const rows = events.map((event) => [formatTime(event.at), event.slot ?? '-', event.type, event.actor ?? 'berth', event.message]);
+        output.line(rows.length === 0 ? 'no events yet' : table(rows, ['TIME', 'SLOT', 'EVENT', 'BY', 'WHAT']));
+      }),
+    );
+
   program
     .command('logs <slot>')
     .description("show a slot's app log (stdout, stderr and berth's own notes)")

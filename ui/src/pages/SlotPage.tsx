@@ -1,6 +1,7 @@
 // One slot: overview with the live deployment, settings, env, history, and the danger zone, as tabs.
 import { useEffect } from 'react';
 import { api } from '../api.js';
+import { Activity } from '../components/Activity.js';
 import { DeployView } from '../components/DeployView.js';
 import { EnvEditor } from '../components/EnvEditor.js';
 import { History } from '../components/History.js';
@@ -73,6 +74,7 @@ export function SlotPage({ slot, tab }: { slot: string; tab: string }) {
             </p>
           )}
           {status?.lastDeployment ? <DeployView id={status.lastDeployment.id} onCancel={() => void run(() => api.cancel(slot), 'cancel requested')} /> : <p className="muted">No deployment yet.</p>}
+          <Activity slot={slot} />
         </div>
       )}
       {tab === 'settings' && <SettingsForm slot={slot} />}
