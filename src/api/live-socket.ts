@@ -46,7 +46,10 @@ export function attachLiveSocket(app: FastifyInstance, deps: LiveDeps): void {
     if (!principal) return refuse(socket, '401 Unauthorized', 'sign in first: no valid session cookie or token');
     server.handleUpgrade(request, socket, head, (ws) => serve(ws, principal, deps));
   });
-  app.addHook('onClose', async () => {
+  // Before the HTTP server closes: it waits for its connections, and an upgraded socket still counts as one.
+  app.addHook('preClose', async () => {
+    for (const client of server.clients) client.close(1001, 'berth is stopping');
+    await new Promise((resolve) => setTimeout(resolve, 50));
     for (const client of server.clients) client.terminate();
     server.close();
   });

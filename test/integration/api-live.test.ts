@@ -140,6 +140,23 @@ test('a live client that stops reading is disconnected (4008) instead of growing
   assert.ok(received.length < 150_000, `the daemon stopped sending (${received.length} lines were queued)`);
 });
 
+test('a daemon with a live client open still stops at once; the client is told why', async () => {
+  const other = await startTestDaemon();
+  try {
+    const otherCookie = await signIn(other, other.info.login!.code);
+    const socket = new WebSocket(`${other.info.apiUrl.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: otherCookie, origin: sameOrigin(other) } });
+    await new Promise((resolve, reject) => socket.on('open', resolve).on('error', reject));
+    socket.send(JSON.stringify({ type: 'subscribe', topic: 'slots' }));
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    // Not a timing check: without the fix, close() never returns (a deadlock); 30 s only turns a hang into a failure.
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 30_000).unref());
+    assert.notEqual(await Promise.race([other.close(), hung]), 'hung', 'the daemon did not stop while a live socket was open');
+    assert.equal(await closed, 1001);
+  } finally {
+    await other.close().catch(() => undefined);
+  }
+});
+
 test('a pasted .env is imported whole or not at all; clearing a slot empties it and keeps its history', async () => {
   const before = await berth.client.env('a');
   const bad = await call(berth, '/api/v1/slots/a/env/import', { method: 'POST', body: { text: 'GOOD=1\nnot an assignment\n' }, cookie, origin: sameOrigin(berth) });
