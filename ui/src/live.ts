@@ -3,6 +3,7 @@
 // so views miss nothing and see nothing twice.
 import { useEffect, useState } from 'react';
 import type { LiveMessage, LiveRequest, SlotStatus } from '../../src/sdk/schemas.js';
+import { api } from './api.js';
 
 type Subscribe = Extract<LiveRequest, { type: 'subscribe' }>;
 interface Subscription {
@@ -71,6 +72,8 @@ function connect(): void {
   current.onclose = () => {
     socket = null;
     setConnected(false);
+    // A refused upgrade looks like any drop: ask the API, which sends the app to the sign-in page on a 401.
+    void api.session().catch(() => undefined);
     if (subscriptions.size > 0) setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 8000);
   };

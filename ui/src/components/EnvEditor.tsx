@@ -14,9 +14,9 @@ export function EnvEditor({ slot }: { slot: string }) {
   const [added, setAdded] = useState({ key: '', value: '', secret: false });
   const [pasted, setPasted] = useState({ text: '', secret: false });
   const { busy, run } = useAction();
-  const load = () => api.env(slot).then(setView);
+  const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
-    void load();
+    api.env(slot).then(setView, (error: Error) => setLoadError(error.message));
   }, [slot]);
 
   const applied = (result: Awaited<ReturnType<typeof api.changeEnv>>) => {
@@ -37,6 +37,7 @@ export function EnvEditor({ slot }: { slot: string }) {
     if (done) setPasted({ text: '', secret: false });
   };
 
+  if (loadError) return <p role="alert">Could not load the env: {loadError}</p>;
   if (!view) return <p aria-busy="true">Loading env…</p>;
   const keys = Object.keys(view.env).sort();
   return (

@@ -25,7 +25,7 @@ export function GridPage() {
   }, [slots]);
   if (!slots) {
     return (
-      <section aria-busy="true" className="grid">
+      <section aria-busy="true" className="grid" aria-label="Loading the slots">
         {[0, 1, 2].map((index) => (
           <div key={index} className="card slot-card skeleton" />
         ))}

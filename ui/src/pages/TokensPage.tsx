@@ -19,7 +19,8 @@ export function TokensPage() {
   const [created, setCreated] = useState<string | null>(null);
   const { busy, run } = useAction();
   const slots = useSlots();
-  const load = () => api.tokens().then(setTokens);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const load = () => api.tokens().then(setTokens, (error: Error) => setLoadError(error.message));
   useEffect(() => {
     document.title = 'API tokens · berth';
     void load();
@@ -75,7 +76,9 @@ export function TokensPage() {
           Create token
         </button>
       </form>
-      {!tokens ? (
+      {loadError ? (
+        <p role="alert">Could not load the tokens: {loadError}</p>
+      ) : !tokens ? (
         <p aria-busy="true">Loading…</p>
       ) : tokens.length === 0 ? (
         <p className="muted">No tokens yet.</p>
