@@ -44,21 +44,13 @@ test('secret values appear in no answer, log or live message unless revealed; th
   assert.equal((await request(`${berth.slotUrl('a')}/hello`)).body, 'ok\n');
   await eventually(async () => assert.match((await berth.client.logs('a', { tail: 10 })).lines.map((line) => line.text).join('\n'), /authorised by/));
 
-  const paths = [
-    '/api/v1/slots',
-    '/api/v1/slots/a',
-    '/api/v1/slots/a/settings',
-    '/api/v1/slots/a/env',
-    '/api/v1/slots/a/releases',
-    '/api/v1/slots/a/deployments',
-    `/api/v1/deployments/${deployed.id}`,
-    `/api/v1/deployments/${deployed.id}/log`,
-    '/api/v1/slots/a/logs?tail=1000',
-    '/api/v1/slots/a/logs/download',
-    '/api/v1/slots/a/stats',
-    '/api/v1/events?limit=1000',
-    '/api/v1/openapi.json',
-  ];
+  // Every GET route fastify knows (so a new one is scanned too), with real parameters, plus generous queries.
+  const paths = berth.daemon
+    .routes()
+    .filter((route) => route.method === 'GET' && route.url.startsWith('/api/v1/') && route.url !== '/api/v1/live')
+    .map((route) => route.url.replace(':slot', 'a').replace(':id', deployed.id))
+    .map((path) => (path.endsWith('/logs') ? `${path}?tail=1000` : path.endsWith('/events') ? `${path}?limit=1000` : path));
+  assert.ok(paths.length >= 14, `GET routes scanned: ${paths.join(' ')}`);
   const bodies: string[] = [];
   for (const path of paths) {
     const answer = await call(berth, path, { cookie });
@@ -68,6 +60,8 @@ test('secret values appear in no answer, log or live message unless revealed; th
   const logs = (await call(berth, '/api/v1/slots/a/logs?tail=1000', { cookie })).text;
   assert.match(logs, /connecting with API_KEY=•+ and •+/, 'the app printed both secrets; the log holds masks');
   assert.match(logs, /authorised by •+/);
+  const buildLog = (await call(berth, `/api/v1/deployments/${deployed.id}/log`, { cookie })).json.lines.map((line: { text: string }) => line.text).join('\n');
+  assert.match(buildLog, /building with API_KEY=•+/, 'the build printed the secret; its log holds the mask');
   const env = (await call(berth, '/api/v1/slots/a/env', { cookie })).json;
   assert.equal(env.env.SHOWN, 'visible-value', 'a plain value is shown');
   assert.deepEqual(env.secrets, ['API_KEY', 'PLAIN_LOOKING']);
@@ -128,7 +122,7 @@ test('the live socket: a reconnecting client with its cursors misses nothing and
 test('a live client that stops reading is disconnected (4008) instead of growing the daemon memory', async () => {
   const live = await openLive();
   live.socket.send(JSON.stringify({ type: 'subscribe', topic: 'logs', slot: 'b', tail: 0 }));
-  await eventually(() => assert.ok(live.messages.some((message) => message.type === 'logs')));
+  await eventually(() => assert.ok(live.messages.some((message) => message.type === 'logs'), JSON.stringify(live.messages).slice(0, 500)));
   // Stop reading from the socket, as a frozen browser tab would.
   (live.socket as unknown as { _socket: { pause(): void } })._socket.pause();
   await berth.client.changeEnv('b', { set: { FLOOD_LINES: '150000' } });
