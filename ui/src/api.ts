@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   apiErrorSchema,
   apiTokenSchema,
-  deployLogLineSchema,
   deploymentSchema,
   envChangeResponseSchema,
   envListSchema,
@@ -13,7 +12,6 @@ import {
   releaseSchema,
   sessionSchema,
   settingsResponseSchema,
-  slotStatusSchema,
   tokenCreateResponseSchema,
   type SlotSettingsView,
 } from '../../src/sdk/schemas.js';
@@ -68,7 +66,6 @@ export const api = {
   session: () => call(sessionSchema, 'GET', '/api/v1/auth/session'),
   setPassword: (password: string) => call(ok, 'PUT', '/api/v1/auth/password', { password }),
 
-  slots: () => call(z.object({ slots: z.array(slotStatusSchema) }), 'GET', '/api/v1/slots').then((reply) => reply.slots),
   settings: (name: string) => call(settingsResponseSchema, 'GET', `${slot(name)}/settings`),
   saveSettings: (name: string, patch: SlotSettingsView) => call(settingsResponseSchema, 'PATCH', `${slot(name)}/settings`, patch),
   clear: (name: string) => call(ok, 'POST', `${slot(name)}/clear`, { confirm: name }),
@@ -76,7 +73,6 @@ export const api = {
   deploy: (name: string) => call(deploymentReply, 'POST', `${slot(name)}/deploy`, {}).then((reply) => reply.deployment!),
   cancel: (name: string) => call(z.object({ cancelled: z.array(z.string()) }), 'POST', `${slot(name)}/deploy/cancel`),
   deployments: (name: string) => call(z.object({ deployments: z.array(deploymentSchema) }), 'GET', `${slot(name)}/deployments?limit=30`).then((reply) => reply.deployments),
-  deploymentLog: (id: string) => call(z.object({ lines: z.array(deployLogLineSchema), cursor: z.number(), deployment: deploymentSchema }), 'GET', `/api/v1/deployments/${encodeURIComponent(id)}/log`),
 
   releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),
   rollback: (name: string, release: number) => call(deploymentReply, 'POST', `${slot(name)}/rollback`, { release }),
