@@ -6,6 +6,7 @@ import type { AdminAuth } from '../auth/admin-auth.js';
 import type { BerthPaths } from '../config/paths.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { Logger } from '../log/logger.js';
+import type { DatabaseService } from '../database/database-service.js';
 import type { DeployService } from '../slots/deploy-service.js';
 import type { SlotService } from '../slots/slot-service.js';
 import type { StateStore } from '../store/state-store.js';
@@ -16,6 +17,7 @@ import { buildOpenApi } from './openapi.js';
 import { checkSameOrigin } from './request-guard.js';
 import { createRouteRegistry, type RouteRegistry } from './route.js';
 import { authRoutes } from './routes/auth.js';
+import { databaseRoutes } from './routes/database.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { envRoutes } from './routes/env.js';
 import { eventRoutes } from './routes/events.js';
@@ -30,6 +32,7 @@ import { registerUi } from './ui-files.js';
 export interface ApiDeps {
   service: SlotService;
   deploys: DeployService;
+  database: DatabaseService;
   paths: BerthPaths;
   store: StateStore;
   auth: AdminAuth;
@@ -44,7 +47,7 @@ export interface RouteContext extends ApiDeps {
   hub: LiveHub;
 }
 
-const plugins = [slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
+const plugins = [databaseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
 
 export interface RouteEntry {
   method: string;

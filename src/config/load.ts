@@ -19,7 +19,7 @@ export const defaultHome = berthHomeFrom;
 export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const home = defaultHome(options.env);
   const fromFile = readConfigFile(resolvePaths(home).configFile);
-  const fromEnv = readEnvOverrides(options.env);
+  const fromEnv = readEnvOverrides(options.env, fromFile);
   return resolveConfig({ ...fromFile, ...fromEnv, ...options.overrides }, home);
 }
 
@@ -50,9 +50,11 @@ function readConfigFile(file: string): ConfigInput {
   }
 }
 
-function readEnvOverrides(env: Record<string, string | undefined>): ConfigInput {
+function readEnvOverrides(env: Record<string, string | undefined>, fromFile: ConfigInput): ConfigInput {
   const overrides: Record<string, unknown> = {};
   if (env.BERTH_BIND) overrides.bind = env.BERTH_BIND;
+  // Merged into the file's database section, not replacing it.
+  if (env.BERTH_DATABASE_ADMIN_URL) overrides.database = { ...fromFile.database, adminUrl: env.BERTH_DATABASE_ADMIN_URL };
   // Numbers stay strings when they are not numbers, so the schema reports them with their value.
   if (env.BERTH_ADMIN_PORT) overrides.adminPort = toNumberIfNumeric(env.BERTH_ADMIN_PORT);
   return overrides as ConfigInput;

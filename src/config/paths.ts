@@ -20,6 +20,9 @@ export interface BerthPaths {
   gitCacheDir(slot: string): string;
   /** The slot's SSH deploy key (private; the public half beside it with .pub). */
   deployKey(slot: string): string;
+  /** The embedded PostgreSQL server (data/ inside) and its superuser password (0600). */
+  postgresDir: string;
+  postgresPassword: string;
 }
 
 export function resolvePaths(home: string): BerthPaths {
@@ -39,5 +42,7 @@ export function resolvePaths(home: string): BerthPaths {
     deployLogsDir: (slot) => path.join(root, 'logs', 'deploys', slot),
     gitCacheDir: (slot) => path.join(root, 'slots', slot, 'git'),
     deployKey: (slot) => path.join(root, 'slots', slot, 'deploy_key'),
+    postgresDir: path.join(root, 'postgres'),
+    postgresPassword: path.join(root, 'secrets', 'postgres-password'),
   };
 }

@@ -58,6 +58,16 @@ export const configSchema = z
       .describe(
         'Deployments: how many slots build at once (concurrency, 1-16); the free memory (MiB) an install or build needs to start (minFreeMemoryMb); the deadline of each stage in ms (timeouts.fetchMs, installMs, buildMs; the health stage uses health.timeoutMs); how many deployment logs each slot keeps (keepLogs).',
       ),
+    database: z
+      .object({
+        port: port.default(5433),
+        adminUrl: z.string().startsWith('postgres').nullable().default(null),
+        useWorkspaceUrl: z.boolean().default(false),
+      })
+      .default({ port: 5433, adminUrl: null, useWorkspaceUrl: false })
+      .describe(
+        "Per-slot Postgres databases: the embedded server's loopback port (another free one is used, and said, when it is taken); or adminUrl, a postgres:// URL of an external server whose role has CREATEDB and CREATEROLE; or useWorkspaceUrl, to use the daemon's PGURI (or DATABASE_URL) as that URL.",
+      ),
     drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long an old release may finish in-flight requests after a switch.'),
     stopGraceMs: z.number().int().min(0).default(5_000).describe('How long an app gets between SIGTERM and SIGKILL.'),
     restart: z

@@ -20,6 +20,8 @@ import { systemClock, type Clock } from '../supervisor/clock.js';
 import { createPortAllocator, describePortOwner } from '../supervisor/ports.js';
 import { createAdminAuth } from '../auth/admin-auth.js';
 import { createAuthStore } from '../store/auth-store.js';
+import { createDatabaseService } from '../database/database-service.js';
+import { createDatabaseStore } from '../store/database-store.js';
 import { ensureCliToken } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
 import { startStatsSampler } from './stats-sampler.js';
@@ -67,6 +69,22 @@ export function createDaemon(options: DaemonOptions) {
     const token = ensureCliToken(paths.cliToken);
     const adminUrl = `http://${displayHost}:${config.adminPort}`;
 
+    const database = createDatabaseService({
+      config,
+      paths,
+      store: createDatabaseStore(db, clock.now),
+      logger: logger.child({ component: 'database' }),
+      daemonEnv: options.env,
+      assertSlot: (name) => {
+        if (!config.slots.some((slot) => slot.name === name)) {
+          throw new BerthError('ERR_SLOT_UNKNOWN', `There is no slot "${name}"; the slots are ${config.slots.map((slot) => slot.name).join(', ')}.`, { details: { slot: name } });
+        }
+      },
+      event: (slot, type, message, actor = null) => store.addEvent(slot, type, message, undefined, actor),
+    });
+    // The database stops after the apps that use it (closers run in reverse).
+    closers.push(() => database.close());
+
     const logs = new Map<string, SlotLog>();
     const fronts = new Map<string, SlotFront>();
     const runtimes = new Map<string, SlotRuntime>();
@@ -77,7 +95,22 @@ export function createDaemon(options: DaemonOptions) {
       const front = createSlotFront({ slot: slot.name, host: config.bind, port: slot.port, pageInfo: { slot: slot.name, slotUrl: slotUrl(slot.port), adminUrl } });
       logs.set(slot.name, log);
       fronts.set(slot.name, front);
-      runtimes.set(slot.name, createSlotRuntime({ config, slot, store, log, front, ports, clock, logger: logger.child({ component: 'slot', slot: slot.name }), daemonEnv: options.env }));
+      runtimes.set(
+        slot.name,
+        createSlotRuntime({
+          config,
+          slot,
+          store,
+          log,
+          front,
+          ports,
+          clock,
+          logger: logger.child({ component: 'slot', slot: slot.name }),
+          daemonEnv: options.env,
+          providedEnv: () => database.env(slot.name),
+          providedSecrets: () => database.secrets(slot.name),
+        }),
+      );
       const record = store.getSlot(slot.name);
       if (record?.liveRelease) {
         front.show(
@@ -94,7 +127,7 @@ export function createDaemon(options: DaemonOptions) {
       closers.push(() => front.close());
     }
 
-    const service = createSlotService({ config, store, runtimes, logs, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port) });
+    const service = createSlotService({ config, store, runtimes, logs, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port), providedSecrets: (name) => database.secrets(name) });
     const deploys = createDeployService({
       config,
       paths,
@@ -103,13 +136,14 @@ export function createDaemon(options: DaemonOptions) {
       gitHelpers: writeGitHelpers(paths.runDir),
       nodePath: options.nodePath ?? process.execPath,
       baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
+      providedEnv: (slot) => database.env(slot),
       logger: logger.child({ component: 'deploy' }),
       now: clock.now,
     });
     // Deployments stop before the apps (closers run in reverse): a running build is cancelled, queued ones abandoned.
     closers.push(() => deploys.close());
     const auth = createAdminAuth({ store: createAuthStore(db, clock.now), cliToken: token });
-    const built = await buildApi({ service, deploys, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
+    const built = await buildApi({ service, deploys, database, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
     const api: FastifyInstance = built.app;
     apiRoutes = built.routes;
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
@@ -138,6 +172,8 @@ export function createDaemon(options: DaemonOptions) {
     };
     writeDaemonInfo(paths.daemonInfo, { ...info, login: undefined });
     closers.push(() => fs.rmSync(paths.daemonInfo, { force: true }));
+    // Slots with a database need it before their apps start.
+    await database.startIfNeeded().catch((error) => logger.error({ err: error }, 'the database server did not start; apps that need it may fail'));
     await restartLiveSlots(service, store, logger);
     logger.info({ adminUrl, slots: info.slots }, 'berth is up');
     return info;

@@ -44,6 +44,7 @@ export interface ClientOptions {
 }
 
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
+const slotDatabaseSchema = z.object({ slot: z.string(), enabled: z.boolean(), database: z.string().optional(), role: z.string().optional(), host: z.string().optional(), port: z.number().optional(), sizeBytes: z.number().optional(), tables: z.number().optional(), connections: z.number().optional() });
 
 /** Connects to the daemon that uses this BERTH_HOME, from the files it left there. */
 export function connectLocal(home: string): ClientOptions {
@@ -145,6 +146,11 @@ export function createClient(options: ClientOptions) {
     tokens: () => call(z.object({ tokens: z.array(apiTokenSchema) }), 'GET', '/api/v1/tokens').then((reply) => reply.tokens),
     createToken: (input: { name: string; role: ApiTokenView['role']; slots?: string[] | null }) => call(tokenCreateResponseSchema, 'POST', '/api/v1/tokens', input),
     revokeToken: (idOrName: string) => call(z.object({ revoked: apiTokenSchema }), 'DELETE', `/api/v1/tokens/${encodeURIComponent(idOrName)}`).then((reply) => reply.revoked),
+    database: (name: string) => call(slotDatabaseSchema, 'GET', `${slot(name)}/database`),
+    databaseServer: () => call(z.object({ mode: z.string(), running: z.boolean(), host: z.string(), port: z.number(), version: z.string().nullable() }), 'GET', '/api/v1/database'),
+    enableDatabase: (name: string) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/enable`, {}),
+    disableDatabase: (name: string, drop = false) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/disable`, drop ? { drop, confirm: name } : {}),
+    databaseUrl: (name: string) => call(z.object({ url: z.string() }), 'POST', `${slot(name)}/database/url`, {}).then((reply) => reply.url),
     loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
     setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),

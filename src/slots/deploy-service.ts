@@ -25,6 +25,8 @@ export interface DeployServiceDeps {
   nodePath: string;
   /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
   baseEnv: Record<string, string>;
+  /** Env berth provides a slot's build (its database, so build-time migrations work). */
+  providedEnv?(slot: string): Record<string, string>;
   logger: Logger;
   now?: () => number;
 }
@@ -59,7 +61,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         slot,
         source: record.source!,
         settings: slotRecord.settings,
-        env: slotRecord.env,
+        env: { ...deps.providedEnv?.(slot), ...slotRecord.env },
         filesDir: path.join(paths.releasesDir(slot), record.id),
         keptReleases: store.listReleases(slot),
         tools,

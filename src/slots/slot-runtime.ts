@@ -30,6 +30,9 @@ export interface SlotRuntimeDeps {
   clock: Clock;
   logger: Logger;
   daemonEnv: Record<string, string | undefined>;
+  /** Env berth provides the slot's app (its database), read at each start; and the secrets in it. */
+  providedEnv?: () => Record<string, string>;
+  providedSecrets?: () => string[];
 }
 
 interface Live {
@@ -68,13 +71,13 @@ export function createSlotRuntime(deps: SlotRuntimeDeps) {
 
   function newInstance(release: ReleaseRecord, port: number): AppInstance {
     // An app that prints one of its secrets (a connection string in an error) gets it masked in the log.
-    const redact = createRedactor(secretValues(release.env, store.getSlot(slot.name)?.secretKeys ?? []));
+    const redact = createRedactor([...secretValues(release.env, store.getSlot(slot.name)?.secretKeys ?? []), ...(deps.providedSecrets?.() ?? [])]);
     const instance = createAppInstance({
       slot: slot.name,
       release: release.seq,
       command: release.command!,
       cwd: path.join(release.filesDir, release.appDir),
-      env: buildAppEnv({ daemonEnv: deps.daemonEnv, inherit: config.inheritEnv, releaseEnv: release.env, port, slot: slot.name, release: release.seq }),
+      env: buildAppEnv({ daemonEnv: deps.daemonEnv, inherit: config.inheritEnv, releaseEnv: release.env, providedEnv: deps.providedEnv?.(), port, slot: slot.name, release: release.seq }),
       port,
       policy: config.restart,
       stopGraceMs: config.stopGraceMs,

@@ -23,6 +23,8 @@ export interface SlotServiceDeps {
   runtimes: Map<string, SlotRuntime>;
   logs: Map<string, SlotLog>;
   slotUrl(slot: string): string;
+  /** Secrets berth provides a slot besides its env (its database password and URL). */
+  providedSecrets?(slot: string): string[];
 }
 
 export function createSlotService(deps: SlotServiceDeps) {
@@ -187,7 +189,7 @@ export function createSlotService(deps: SlotServiceDeps) {
     /** The values to mask in the slot's logs: its secret env values. */
     secretValues(name: string): string[] {
       const record = store.getSlot(runtime(name).name)!;
-      return secretValues(record.env, record.secretKeys);
+      return [...secretValues(record.env, record.secretKeys), ...(deps.providedSecrets?.(name) ?? [])];
     },
     /**
      * Changes the slot's env; with a release live, the change rolls out as a new release (zero downtime). The new env

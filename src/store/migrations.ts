@@ -119,4 +119,18 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'a database per slot',
+    sql: `
+      CREATE TABLE slot_databases (
+        slot TEXT PRIMARY KEY REFERENCES slots(name),
+        enabled INTEGER NOT NULL,
+        database TEXT NOT NULL,
+        role TEXT NOT NULL,
+        password TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -23,6 +23,8 @@ export interface BuildAppEnvOptions {
   daemonEnv: Record<string, string | undefined>;
   inherit: readonly string[];
   releaseEnv: Record<string, string>;
+  /** Env berth provides for the slot (its database), under the release's own: a value the owner set wins. */
+  providedEnv?: Record<string, string>;
   port: number | null;
   slot: string;
   release: number;
@@ -35,7 +37,7 @@ export function buildAppEnv(options: BuildAppEnvOptions): Record<string, string>
     if (value !== undefined) env[name] = value;
   }
   env.NODE_ENV = 'production';
-  Object.assign(env, options.releaseEnv);
+  Object.assign(env, options.providedEnv, options.releaseEnv);
   env.BERTH_SLOT = options.slot;
   env.BERTH_RELEASE = String(options.release);
   if (options.port !== null) env.PORT = String(options.port);

@@ -1,0 +1,61 @@
+// `berth db …`: a slot's Postgres database — enable, disable, its URL, facts, and psql with the env set.
+import { spawn, spawnSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { CliError } from '../output.js';
+import type { Run } from './slot-commands.js';
+
+export function registerDbCommands(program: Command, run: Run): void {
+  const db = program.command('db').description("a slot's Postgres database");
+  db.command('status')
+    .description('the database server berth uses (embedded or external)')
+    .action(() =>
+      run(async (client, output) => {
+        const server = await client.databaseServer();
+        output.line(output.json ? JSON.stringify(server) : `${server.mode} server ${server.running ? 'running' : 'not started (it starts when a slot needs it)'} on ${server.host}:${server.port}${server.version ? ` (PostgreSQL ${server.version})` : ''}`);
+      }),
+    );
+  db.command('enable <slot>')
+    .description('give the slot its own database and login role; a running app restarts with DATABASE_URL and PG* set')
+    .action((slot: string) =>
+      run(async (client, output) => {
+        const view = await client.enableDatabase(slot);
+        output.line(output.json ? JSON.stringify(view) : `slot ${slot} has database ${view.database} (role ${view.role}) on ${view.host}:${view.port}; its app gets DATABASE_URL, PG* and POSTGRES_* (\`berth db url ${slot}\` shows the URL)`);
+      }),
+    );
+  db.command('disable <slot>')
+    .description('stop giving the slot its database; the data is kept unless --drop')
+    .option('--drop', 'also delete the database, its role and all its data')
+    .action((slot: string, options: { drop?: boolean }) =>
+      run(async (client, output) => {
+        await client.disableDatabase(slot, Boolean(options.drop));
+        output.line(options.drop ? `the database of slot ${slot} was dropped` : `slot ${slot} no longer gets its database; the data is kept (\`berth db enable ${slot}\` brings it back)`);
+        output.line('a running app keeps its connection settings until its next restart or deploy');
+      }),
+    );
+  db.command('url <slot>')
+    .description("print the slot's database URL (recorded as a reveal)")
+    .action((slot: string) => run(async (client, output) => output.line(await client.databaseUrl(slot))));
+  db.command('info <slot>')
+    .description('size, tables and connections of the slot’s database')
+    .action((slot: string) =>
+      run(async (client, output) => {
+        const view = await client.database(slot);
+        if (output.json) return output.line(JSON.stringify(view, null, 2));
+        if (!view.enabled) return output.line(`slot ${slot} has no database (\`berth db enable ${slot}\`)`);
+        output.line(`database     ${view.database}\nrole         ${view.role}\nserver       ${view.host}:${view.port}\nsize         ${((view.sizeBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB\ntables       ${view.tables}\nconnections  ${view.connections}`);
+      }),
+    );
+  db.command('psql <slot>')
+    .description('open psql on the slot’s database, as the slot’s own role')
+    .action((slot: string) =>
+      run(async (client) => {
+        if (spawnSync('psql', ['--version'], { stdio: 'ignore' }).error) {
+          throw new CliError('ERR_TOOL_MISSING', 'psql is not installed.', 'Install a PostgreSQL client (Debian/Ubuntu: `apt-get install postgresql-client`), or use `berth db url <slot>` with any client.');
+        }
+        // Through PG* variables, not the URL as an argument, so the password never shows in the process list.
+        const url = new URL(await client.databaseUrl(slot));
+        const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port, PGDATABASE: decodeURIComponent(url.pathname.slice(1)), PGUSER: decodeURIComponent(url.username), PGPASSWORD: decodeURIComponent(url.password) };
+        await new Promise<void>((resolve) => spawn('psql', [], { stdio: 'inherit', env }).on('exit', () => resolve()));
+      }),
+    );
+}

@@ -1,0 +1,78 @@
+// Copies of whole databases with the server's own mechanism (CREATE DATABASE … TEMPLATE …): snapshots, restores,
+// clones and resets. A template must have no other session while it is copied, so the source is closed to new
+// connections and its sessions are ended for the few moments the copy takes; the caller says so in the event log.
+import type pg from 'pg';
+import pgModule from 'pg';
+import { endConnections } from './admin-sql.js';
+
+const { escapeIdentifier: id } = pgModule;
+
+/** Runs work while nobody can connect to `database`; returns how many sessions were ended. */
+async function whileClosed(client: pg.Client, database: string, work: () => Promise<void>): Promise<number> {
+  await client.query(`ALTER DATABASE ${id(database)} ALLOW_CONNECTIONS false`);
+  try {
+    const ended = await endConnections(client, database);
+    await work();
+    return ended;
+  } finally {
+    await client.query(`ALTER DATABASE ${id(database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
+  }
+}
+
+/** A snapshot: a copy nobody can connect to (it only serves as a template later). */
+export async function copyToSnapshot(client: pg.Client, source: string, snapshot: string): Promise<number> {
+  const ended = await whileClosed(client, source, async () => {
+    await client.query(`CREATE DATABASE ${id(snapshot)} TEMPLATE ${id(source)}`);
+  });
+  await client.query(`REVOKE ALL ON DATABASE ${id(snapshot)} FROM PUBLIC`);
+  await client.query(`ALTER DATABASE ${id(snapshot)} ALLOW_CONNECTIONS false`);
+  return ended;
+}
+
+/**
+ * Replaces `target` (a slot's database, owned by `role`) with a copy of `template`, or with an empty database. The
+ * copy is made beside it first and swapped in by rename, so a failed copy leaves the slot's data as it was. Objects
+ * copied from another slot's database belong to that slot's role: they are handed to `role`.
+ */
+export async function replaceDatabase(
+  client: pg.Client,
+  adminUrl: string,
+  target: { database: string; role: string },
+  from: { template: string; live: boolean; owner: string | null } | null,
+): Promise<number> {
+  const staging = `${target.database}__incoming`;
+  await dropDatabase(client, staging);
+  const create = `CREATE DATABASE ${id(staging)} OWNER ${id(target.role)}${from ? ` TEMPLATE ${id(from.template)}` : ''}`;
+  let ended = 0;
+  if (from?.live) ended += await whileClosed(client, from.template, async () => void (await client.query(create)));
+  else await client.query(create);
+  try {
+    if (from?.owner && from.owner !== target.role) await reassignOwned(adminUrl, staging, from.owner, target.role);
+    await client.query(`REVOKE ALL ON DATABASE ${id(staging)} FROM PUBLIC`);
+    await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${id(staging)} TO ${id(target.role)}`);
+    ended += await whileClosed(client, target.database, async () => {
+      await client.query(`DROP DATABASE ${id(target.database)}`);
+      await client.query(`ALTER DATABASE ${id(staging)} RENAME TO ${id(target.database)}`);
+    });
+  } catch (error) {
+    await dropDatabase(client, staging).catch(() => undefined);
+    throw error;
+  }
+  return ended;
+}
+
+async function reassignOwned(adminUrl: string, database: string, from: string, to: string): Promise<void> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const inside = new pgModule.Client({ connectionString: url.toString() });
+  await inside.connect();
+  try {
+    await inside.query(`REASSIGN OWNED BY ${id(from)} TO ${id(to)}`);
+  } finally {
+    await inside.end();
+  }
+}
+
+export async function dropDatabase(client: pg.Client, database: string): Promise<void> {
+  await client.query(`DROP DATABASE IF EXISTS ${id(database)}`);
+}

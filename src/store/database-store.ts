@@ -1,0 +1,38 @@
+// The per-slot database records: which slots have one, its names and its role's password (needed to hand the app
+// its DATABASE_URL; masked in every answer and log).
+import type { Db } from './open-store.js';
+
+export interface SlotDatabaseRecord {
+  slot: string;
+  enabled: boolean;
+  database: string;
+  role: string;
+  password: string;
+  createdAt: number;
+}
+
+type Row = Record<string, any>;
+const toRecord = (row: Row): SlotDatabaseRecord => ({ slot: row.slot, enabled: row.enabled === 1, database: row.database, role: row.role, password: row.password, createdAt: row.created_at });
+
+export function createDatabaseStore(db: Db, now: () => number = Date.now) {
+  return {
+    get(slot: string): SlotDatabaseRecord | undefined {
+      const row = db.prepare('SELECT * FROM slot_databases WHERE slot = ?').get(slot) as Row | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+    list(): SlotDatabaseRecord[] {
+      return (db.prepare('SELECT * FROM slot_databases ORDER BY slot').all() as Row[]).map(toRecord);
+    },
+    save(record: Omit<SlotDatabaseRecord, 'createdAt'>): void {
+      db.prepare(
+        `INSERT INTO slot_databases (slot, enabled, database, role, password, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (slot) DO UPDATE SET enabled = excluded.enabled, database = excluded.database, role = excluded.role, password = excluded.password`,
+      ).run(record.slot, record.enabled ? 1 : 0, record.database, record.role, record.password, now());
+    },
+    remove(slot: string): void {
+      db.prepare('DELETE FROM slot_databases WHERE slot = ?').run(slot);
+    },
+  };
+}
+
+export type DatabaseStore = ReturnType<typeof createDatabaseStore>;

@@ -1,0 +1,146 @@
+// A database per slot on a real PostgreSQL: the embedded server (started when a slot needs it, restarted after a
+// kill), env injection at build and start, isolation between slots, keeping data on disable, and an external server
+// whose admin role lacks a privilege.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { createEmbeddedServer } from '../../src/database/embedded-server.js';
+import { createSilentLogger } from '../../src/log/logger.js';
+import { request } from '../helpers/http.js';
+import { getFreePort } from '../helpers/ports.js';
+import { fixture, makeTempDir } from '../helpers/temp.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+import { eventually } from '../helpers/wait.js';
+
+const PG_MODULE = path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'pg');
+
+let berth: TestDaemon;
+const dataDirs: string[] = [];
+before(async () => {
+  berth = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }], config: { database: { port: await getFreePort(), adminUrl: null, useWorkspaceUrl: false } } });
+});
+after(async () => {
+  dataDirs.push(realDataDir(berth.home));
+  await berth.close();
+  // A root berth keeps the data under /var/lib/berth (the postgres user cannot reach a 0700 home); tests remove it.
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function realDataDir(home: string): string {
+  try {
+    return fs.realpathSync(path.join(home, 'postgres', 'data'));
+  } catch {
+    return path.join(home, 'postgres', 'data');
+  }
+}
+
+const answer = async (slot: string) => {
+  const reply = await request(`${berth.slotUrl(slot)}/`);
+  assert.equal(reply.status, 200, reply.body);
+  return JSON.parse(reply.body) as { user: string; database: string; items: number; builtWith: string };
+};
+
+test('the server starts only when a slot needs a database; the app gets it at build and start', async () => {
+  assert.equal((await berth.client.databaseServer()).running, false, 'no idle Postgres for slots without a database');
+  await berth.client.changeEnv('a', { set: { PG_MODULE } });
+  const enabled = await berth.client.enableDatabase('a');
+  assert.equal(enabled.database, 'slot_a');
+  assert.equal(enabled.role, 'slot_a');
+  assert.equal((await berth.client.databaseServer()).running, true);
+  assert.equal(fs.statSync(path.join(berth.home, 'secrets', 'postgres-password')).mode & 0o777, 0o600);
+
+  await berth.client.deploy('a', fixture('uses-database'));
+  const first = await answer('a');
+  assert.deepEqual(first, { user: 'slot_a', database: 'slot_a', items: 0, builtWith: 'slot_a' }, 'the build saw PGDATABASE; the app runs as its own role');
+  await request(`${berth.slotUrl('a')}/first`, { method: 'POST' });
+  assert.equal((await answer('a')).items, 1);
+
+  const logs = (await berth.client.logs('a', { tail: 50 })).lines.map((line) => line.text).join('\n');
+  assert.match(logs, /connecting to postgres:\/\/slot_a:•+@127\.0\.0\.1:\d+\/slot_a|connecting to ••••••••/, 'the password is masked in the log');
+  const url = await berth.client.databaseUrl('a');
+  assert.doesNotMatch(logs, new RegExp(new URL(url).password));
+  const env = await berth.client.env('a');
+  assert.equal(JSON.stringify(env).includes(new URL(url).password), false);
+
+  const info = await berth.client.database('a');
+  assert.ok(info.sizeBytes! > 1_000_000 && info.tables === 1, JSON.stringify(info));
+});
+
+test("slots are isolated: b's role cannot open a's database; slot roles have no admin rights", async () => {
+  await berth.client.enableDatabase('b');
+  const urlA = new URL(await berth.client.databaseUrl('a'));
+  const urlB = new URL(await berth.client.databaseUrl('b'));
+  const intruder = new URL(urlB);
+  intruder.pathname = '/slot_a';
+  const client = new pg.Client({ connectionString: intruder.toString() });
+  await assert.rejects(client.connect(), /permission denied for database "slot_a"/);
+  await client.end().catch(() => undefined);
+
+  const own = new pg.Client({ connectionString: urlA.toString() });
+  await own.connect();
+  try {
+    const { rows } = await own.query('SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user');
+    assert.deepEqual(rows[0], { rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+    await assert.rejects(own.query('CREATE DATABASE sneaky'), /permission denied/);
+  } finally {
+    await own.end();
+  }
+});
+
+test('a killed embedded server is restarted and the app reaches its data again', async () => {
+  const pid = Number(fs.readFileSync(path.join(berth.home, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  await eventually(async () => assert.equal((await answer('a')).items, 1), { timeoutMs: 30_000, what: 'the database to come back' });
+  await eventually(async () => {
+    const types = (await berth.client.events()).map((event) => event.type);
+    assert.ok(types.includes('db.crashed') && types.includes('db.restarted'), types.join(', '));
+  });
+});
+
+test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {
+  await berth.client.disableDatabase('a');
+  assert.equal((await berth.client.database('a')).enabled, false);
+  assert.equal((await answer('a')).items, 1, 'the running app was left alone');
+  await assert.rejects(berth.client.databaseUrl('a'), /no database/);
+  await berth.client.enableDatabase('a');
+  assert.equal((await answer('a')).items, 1, 'the row written before is still there');
+
+  await berth.client.clear('a');
+  assert.equal((await berth.client.database('a')).enabled, true, 'clearing the slot left its database');
+
+  await berth.client.disableDatabase('b', true);
+  await berth.client.enableDatabase('b');
+  const fresh = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
+  await fresh.connect();
+  assert.equal((await fresh.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n, 0, 'a dropped database comes back empty');
+  await fresh.end();
+  await assert.rejects(berth.client.enableDatabase('nope'), /There is no slot "nope"/);
+});
+
+test('an external server: the admin role must have CREATEDB and CREATEROLE, and the error names what is missing', async () => {
+  const dir = makeTempDir('berth-external-pg-');
+  const external = createEmbeddedServer({ dir: path.join(dir, 'postgres'), passwordFile: path.join(dir, 'pw'), port: await getFreePort(), logger: createSilentLogger(), onEvent: () => undefined });
+  await external.start();
+  dataDirs.push(realDataDir(dir));
+  let other: TestDaemon | null = null;
+  try {
+    const superuser = new pg.Client({ connectionString: external.adminUrl() });
+    await superuser.connect();
+    await superuser.query("CREATE ROLE berth_admin LOGIN CREATEDB PASSWORD 'admin-pass-1234'");
+    const adminUrl = `postgres://berth_admin:admin-pass-1234@127.0.0.1:${external.port}/postgres`;
+    other = await startTestDaemon({ config: { database: { port: 5433, adminUrl, useWorkspaceUrl: false } } });
+    await assert.rejects(other.client.enableDatabase('a'), (error: Error & { code?: string }) => error.code === 'ERR_DB_PRIVILEGE' && /lacks CREATEROLE/.test(error.message));
+    await superuser.query('ALTER ROLE berth_admin CREATEROLE');
+    const enabled = await other.client.enableDatabase('a');
+    assert.equal(enabled.port, external.port, 'apps are pointed at the external server');
+    const { rows } = await superuser.query("SELECT datname FROM pg_database WHERE datname = 'slot_a'");
+    assert.equal(rows.length, 1, 'the database was made on the external server');
+    assert.equal((await other.client.databaseServer()).mode, 'external');
+    await superuser.end();
+  } finally {
+    await other?.close();
+    await external.stop();
+  }
+});
