@@ -61,13 +61,42 @@ export async function replaceDatabase(
   return ended;
 }
 
+/**
+ * Hands every object of `from` inside one database to `to`. Not REASSIGN OWNED: that also gives away the shared
+ * objects `from` owns — its own slot's database — which would lock the source slot out of its data.
+ */
 async function reassignOwned(adminUrl: string, database: string, from: string, to: string): Promise<void> {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   const inside = new pgModule.Client({ connectionString: url.toString() });
   await inside.connect();
+  const old = `${pgModule.escapeLiteral(from)}::regrole`;
+  const target = pgModule.escapeLiteral(to);
+  const userSchemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'";
   try {
-    await inside.query(`REASSIGN OWNED BY ${id(from)} TO ${id(to)}`);
+    await inside.query(`DO $berth$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT n.nspname FROM pg_namespace n WHERE n.nspowner = ${old} AND ${userSchemas} LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r.nspname, ${target});
+  END LOOP;
+  FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relowner = ${old} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${userSchemas} LOOP
+    EXECUTE format('ALTER %s %s OWNER TO %I', CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.name, ${target});
+  END LOOP;
+  -- Sequences that belong to a column moved with their table.
+  FOR r IN SELECT c.oid::regclass AS name FROM pg_class c WHERE c.relkind = 'S' AND c.relowner = ${old}
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) LOOP
+    EXECUTE format('ALTER SEQUENCE %s OWNER TO %I', r.name, ${target});
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proowner = ${old} AND ${userSchemas} LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO %I', r.name, ${target});
+  END LOOP;
+  FOR r IN SELECT t.oid::regtype AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+           WHERE t.typowner = ${old} AND t.typtype IN ('e', 'd', 'r', 'm') AND ${userSchemas} LOOP
+    EXECUTE format('ALTER TYPE %s OWNER TO %I', r.name, ${target});
+  END LOOP;
+END $berth$`);
   } finally {
     await inside.end();
   }

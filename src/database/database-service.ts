@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { DatabaseStore, SlotDatabaseRecord } from '../store/database-store.js';
 import { checkAdminPrivileges, databaseFacts, dropSlotDatabase, ensureSlotDatabase, withAdmin } from './admin-sql.js';
 import { createEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
+import { createSnapshotOps } from './snapshots.js';
 
 export interface DatabaseServiceDeps {
   config: ResolvedConfig;
@@ -71,7 +72,10 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
     return `postgres://${encodeURIComponent(record.role)}:${encodeURIComponent(record.password)}@${host}:${port}/${encodeURIComponent(record.database)}`;
   }
 
+  const snapshots = createSnapshotOps({ store, server, enabledRecord, event: (slot, type, message, actor) => deps.event(slot, type, message, actor) });
+
   return {
+    snapshots,
     /** Starts the server before the slots when any slot has a database. */
     async startIfNeeded(): Promise<void> {
       if (store.list().some((record) => record.enabled)) await server();
@@ -98,6 +102,7 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
     async disable(slot: string, options: { drop?: boolean } = {}, actor: string | null = null): Promise<void> {
       const record = enabledRecord(slot);
       if (options.drop) {
+        await snapshots.dropAll(slot);
         await withAdmin(await server(), (client) => dropSlotDatabase(client, record));
         store.remove(slot);
         deps.event(slot, 'db.dropped', `database ${record.database} and role ${record.role} of slot ${slot} were dropped`, actor);

@@ -44,6 +44,8 @@ export interface ClientOptions {
 }
 
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
+const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
+const replacedSchema = z.object({ kept: z.string(), endedConnections: z.number() });
 const slotDatabaseSchema = z.object({ slot: z.string(), enabled: z.boolean(), database: z.string().optional(), role: z.string().optional(), host: z.string().optional(), port: z.number().optional(), sizeBytes: z.number().optional(), tables: z.number().optional(), connections: z.number().optional() });
 
 /** Connects to the daemon that uses this BERTH_HOME, from the files it left there. */
@@ -151,6 +153,12 @@ export function createClient(options: ClientOptions) {
     enableDatabase: (name: string) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/enable`, {}),
     disableDatabase: (name: string, drop = false) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/disable`, drop ? { drop, confirm: name } : {}),
     databaseUrl: (name: string) => call(z.object({ url: z.string() }), 'POST', `${slot(name)}/database/url`, {}).then((reply) => reply.url),
+    snapshots: (name: string) => call(z.object({ snapshots: z.array(snapshotSchema) }), 'GET', `${slot(name)}/database/snapshots`).then((reply) => reply.snapshots),
+    snapshot: (name: string, snapshotName?: string) => call(snapshotSchema, 'POST', `${slot(name)}/database/snapshots`, snapshotName ? { name: snapshotName } : {}),
+    restoreSnapshot: (name: string, snapshotName: string) => call(replacedSchema, 'POST', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshotName)}/restore`, {}),
+    deleteSnapshot: (name: string, snapshotName: string) => call(z.object({ ok: z.literal(true) }), 'DELETE', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshotName)}`),
+    resetDatabase: (name: string) => call(replacedSchema, 'POST', `${slot(name)}/database/reset`, { confirm: name }),
+    cloneDatabase: (name: string, from: string) => call(replacedSchema, 'POST', `${slot(name)}/database/clone`, { from }),
     loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
     setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),

@@ -11,7 +11,18 @@ export interface SlotDatabaseRecord {
   createdAt: number;
 }
 
+export interface SnapshotRecord {
+  slot: string;
+  name: string;
+  /** The copy's own database on the server (nobody may connect to it). */
+  database: string;
+  /** Made by berth before a restore, reset or clone, so that one can be undone. */
+  auto: boolean;
+  createdAt: number;
+}
+
 type Row = Record<string, any>;
+const toSnapshot = (row: Row): SnapshotRecord => ({ slot: row.slot, name: row.name, database: row.database, auto: row.auto === 1, createdAt: row.created_at });
 const toRecord = (row: Row): SlotDatabaseRecord => ({ slot: row.slot, enabled: row.enabled === 1, database: row.database, role: row.role, password: row.password, createdAt: row.created_at });
 
 export function createDatabaseStore(db: Db, now: () => number = Date.now) {
@@ -31,6 +42,22 @@ export function createDatabaseStore(db: Db, now: () => number = Date.now) {
     },
     remove(slot: string): void {
       db.prepare('DELETE FROM slot_databases WHERE slot = ?').run(slot);
+    },
+
+    snapshots(slot: string): SnapshotRecord[] {
+      return (db.prepare('SELECT * FROM db_snapshots WHERE slot = ? ORDER BY created_at DESC, name').all(slot) as Row[]).map(toSnapshot);
+    },
+    snapshot(slot: string, name: string): SnapshotRecord | undefined {
+      const row = db.prepare('SELECT * FROM db_snapshots WHERE slot = ? AND name = ?').get(slot, name) as Row | undefined;
+      return row ? toSnapshot(row) : undefined;
+    },
+    addSnapshot(snapshot: Omit<SnapshotRecord, 'createdAt'>): SnapshotRecord {
+      const createdAt = now();
+      db.prepare('INSERT INTO db_snapshots (slot, name, database, auto, created_at) VALUES (?, ?, ?, ?, ?)').run(snapshot.slot, snapshot.name, snapshot.database, snapshot.auto ? 1 : 0, createdAt);
+      return { ...snapshot, createdAt };
+    },
+    removeSnapshot(slot: string, name: string): void {
+      db.prepare('DELETE FROM db_snapshots WHERE slot = ? AND name = ?').run(slot, name);
     },
   };
 }

@@ -121,8 +121,16 @@ export const migrations: Migration[] = [
   },
   {
     version: 4,
-    name: 'a database per slot',
+    name: 'a database per slot, and its snapshots',
     sql: `
+      CREATE TABLE db_snapshots (
+        slot TEXT NOT NULL REFERENCES slots(name),
+        name TEXT NOT NULL,
+        database TEXT NOT NULL UNIQUE,
+        auto INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (slot, name)
+      );
       CREATE TABLE slot_databases (
         slot TEXT PRIMARY KEY REFERENCES slots(name),
         enabled INTEGER NOT NULL,

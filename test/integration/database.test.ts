@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { createEmbeddedServer } from '../../src/database/embedded-server.js';
 import { createSilentLogger } from '../../src/log/logger.js';
+import { runCli } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
 import { getFreePort } from '../helpers/ports.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
@@ -99,13 +100,58 @@ test('a killed embedded server is restarted and the app reaches its data again',
   });
 });
 
+test('snapshot → change → restore gives the rows back, and the restore itself can be undone; bad names and missing snapshots are refused', async () => {
+  assert.equal((await answer('a')).items, 1);
+  const taken = await runCli(berth.home, ['db', 'snapshot', 'a', 'one-item']);
+  assert.equal(taken.code, 0, taken.stderr);
+  for (const name of ['two', 'three']) await request(`${berth.slotUrl('a')}/${name}`, { method: 'POST' });
+  assert.equal((await answer('a')).items, 3);
+
+  const restored = await berth.client.restoreSnapshot('a', 'one-item');
+  assert.equal((await answer('a')).items, 1, 'the app reads the snapshot’s rows');
+  assert.match(restored.kept, /^before-restore-/);
+  await berth.client.restoreSnapshot('a', restored.kept);
+  assert.equal((await answer('a')).items, 3, 'the automatic snapshot undid the restore');
+
+  const listed = await runCli(berth.home, ['db', 'snapshots', 'a']);
+  assert.match(listed.stdout, /one-item\s/);
+  assert.match(listed.stdout, /before-restore-\S+\s.*automatic/);
+  await assert.rejects(berth.client.snapshot('a', 'one-item'), (error: Error & { code?: string }) => error.code === 'ERR_DB_SNAPSHOT_EXISTS');
+  await assert.rejects(berth.client.restoreSnapshot('a', 'nope'), (error: Error & { code?: string }) => error.code === 'ERR_DB_SNAPSHOT_UNKNOWN' && /one-item/.test(error.message));
+  await assert.rejects(berth.client.snapshot('a', 'Bad Name!'), (error: Error & { code?: string }) => error.code === 'ERR_DB_SNAPSHOT_NAME');
+  const events = (await berth.client.events('a')).map((event) => event.type);
+  assert.ok(events.includes('db.snapshot') && events.includes('db.restore'));
+});
+
+test("clone gives b a copy of a's data under b's own role; reset empties it (keeping a snapshot)", async () => {
+  await berth.client.cloneDatabase('b', 'a');
+  const asB = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
+  await asB.connect();
+  try {
+    assert.equal((await asB.query('SELECT count(*)::int AS n FROM items')).rows[0].n, 3, "a's rows, in b's database");
+    await asB.query("INSERT INTO items (name) VALUES ('b owns this table now')");
+    const { rows } = await asB.query("SELECT tableowner FROM pg_tables WHERE tablename = 'items'");
+    assert.equal(rows[0].tableowner, 'slot_b');
+  } finally {
+    await asB.end();
+  }
+  assert.equal((await answer('a')).items, 3, 'a is untouched');
+
+  const reset = await berth.client.resetDatabase('b');
+  assert.match(reset.kept, /^before-reset-/);
+  const again = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
+  await again.connect();
+  assert.equal((await again.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n, 0);
+  await again.end();
+});
+
 test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {
   await berth.client.disableDatabase('a');
   assert.equal((await berth.client.database('a')).enabled, false);
-  assert.equal((await answer('a')).items, 1, 'the running app was left alone');
+  assert.equal((await answer('a')).items, 3, 'the running app was left alone');
   await assert.rejects(berth.client.databaseUrl('a'), /no database/);
   await berth.client.enableDatabase('a');
-  assert.equal((await answer('a')).items, 1, 'the row written before is still there');
+  assert.equal((await answer('a')).items, 3, 'the rows written before are still there');
 
   await berth.client.clear('a');
   assert.equal((await berth.client.database('a')).enabled, true, 'clearing the slot left its database');

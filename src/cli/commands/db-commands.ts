@@ -1,7 +1,7 @@
 // `berth db …`: a slot's Postgres database — enable, disable, its URL, facts, and psql with the env set.
 import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { CliError } from '../output.js';
+import { CliError, formatTime, table } from '../output.js';
 import type { Run } from './slot-commands.js';
 
 export function registerDbCommands(program: Command, run: Run): void {
@@ -45,6 +45,44 @@ export function registerDbCommands(program: Command, run: Run): void {
         output.line(`database     ${view.database}\nrole         ${view.role}\nserver       ${view.host}:${view.port}\nsize         ${((view.sizeBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB\ntables       ${view.tables}\nconnections  ${view.connections}`);
       }),
     );
+  const replaced = (what: string) => (result: { kept: string; endedConnections: number }) =>
+    `${what}; the previous data is kept as snapshot ${result.kept}${result.endedConnections ? ` (${result.endedConnections} open connection(s) were ended for the copy)` : ''}`;
+  db.command('snapshot <slot> [name]')
+    .description('copy the database as it is now (a server-side copy; named by the time unless given a name)')
+    .action((slot: string, name: string | undefined) =>
+      run(async (client, output) => {
+        const snapshot = await client.snapshot(slot, name);
+        output.line(output.json ? JSON.stringify(snapshot) : `snapshot ${snapshot.name} of slot ${slot} taken`);
+      }),
+    );
+  db.command('snapshots <slot>')
+    .description('list the snapshots, newest first')
+    .action((slot: string) =>
+      run(async (client, output) => {
+        const snapshots = await client.snapshots(slot);
+        if (output.json) return output.line(JSON.stringify(snapshots, null, 2));
+        const rows = snapshots.map((entry) => [entry.name, formatTime(entry.createdAt), `${((entry.sizeBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB`, entry.auto ? 'automatic' : '']);
+        output.line(rows.length === 0 ? `slot ${slot} has no snapshots` : table(rows, ['NAME', 'TAKEN', 'SIZE', '']));
+      }),
+    );
+  db.command('restore <slot> <snapshot>')
+    .description('put a snapshot back (what is there now is kept as a snapshot first)')
+    .action((slot: string, snapshot: string) => run(async (client, output) => output.line(replaced(`snapshot ${snapshot} restored into slot ${slot}`)(await client.restoreSnapshot(slot, snapshot)))));
+  db.command('delete-snapshot <slot> <snapshot>')
+    .description('delete a snapshot')
+    .action((slot: string, snapshot: string) =>
+      run(async (client, output) => {
+        await client.deleteSnapshot(slot, snapshot);
+        output.line(`snapshot ${snapshot} of slot ${slot} deleted`);
+      }),
+    );
+  db.command('reset <slot>')
+    .description('empty the database (what is there now is kept as a snapshot first)')
+    .action((slot: string) => run(async (client, output) => output.line(replaced(`the database of slot ${slot} is empty`)(await client.resetDatabase(slot)))));
+  db.command('clone <slot>')
+    .description("give the slot a copy of another slot's data, owned by its own role")
+    .requiredOption('--from <slot>', 'the slot to copy from')
+    .action((slot: string, options: { from: string }) => run(async (client, output) => output.line(replaced(`slot ${slot} now has a copy of slot ${options.from}'s data`)(await client.cloneDatabase(slot, options.from)))));
   db.command('psql <slot>')
     .description('open psql on the slot’s database, as the slot’s own role')
     .action((slot: string) =>

@@ -1,0 +1,87 @@
+// Copies of a slot's database: snapshots (take, list, restore, delete), reset to empty, clone from another slot.
+// Whatever replaces the data keeps the previous state as an automatic snapshot, named in the answer.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { RouteContext } from '../build-api.js';
+import { okReply, slotParams } from './common.js';
+
+const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
+const replaced = z.object({ kept: z.string().describe('The automatic snapshot of the data that was replaced'), endedConnections: z.number().int() });
+const snapshotParams = slotParams.extend({ name: z.string().max(64) });
+const toView = ({ database: _database, ...snapshot }: { database: string } & z.infer<typeof snapshotSchema>) => snapshot;
+
+export function databaseCopyRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { registry } = context;
+  const ops = context.database.snapshots;
+
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot/database/snapshots',
+    tag: 'database',
+    summary: "List the snapshots of the slot's database",
+    access: 'read',
+    params: slotParams,
+    response: z.object({ snapshots: z.array(snapshotSchema) }),
+    handler: async ({ params }) => ({ snapshots: (await ops.list(params.slot)).map(toView) }),
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/database/snapshots',
+    tag: 'database',
+    summary: 'Take a snapshot (named, or by the time)',
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ name: z.string().max(64).optional() }).strict(),
+    response: snapshotSchema,
+    status: 201,
+    handler: async ({ params, body, principal }) => toView(await ops.snapshot(params.slot, body.name, principal.actor)),
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/database/snapshots/:name/restore',
+    tag: 'database',
+    summary: 'Restore a snapshot (the current data is kept as a snapshot first)',
+    access: 'manage',
+    params: snapshotParams,
+    response: replaced,
+    handler: async ({ params, principal }) => ops.restore(params.slot, params.name, principal.actor),
+  });
+  registry.add(app, {
+    method: 'DELETE',
+    url: '/api/v1/slots/:slot/database/snapshots/:name',
+    tag: 'database',
+    summary: 'Delete a snapshot',
+    access: 'manage',
+    params: snapshotParams,
+    response: okReply,
+    handler: async ({ params, principal }) => {
+      await ops.remove(params.slot, params.name, principal.actor);
+      return { ok: true as const };
+    },
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/database/reset',
+    tag: 'database',
+    summary: 'Empty the database (the current data is kept as a snapshot first)',
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ confirm: z.string().describe('The slot name, typed again') }).strict(),
+    response: replaced,
+    handler: async ({ params, body, principal }) => {
+      if (body.confirm !== params.slot) throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `type the slot name "${params.slot}" to confirm`, input: body.confirm }]);
+      return ops.reset(params.slot, principal.actor);
+    },
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/database/clone',
+    tag: 'database',
+    summary: "Replace the slot's data with a copy of another slot's (kept as a snapshot first)",
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ from: z.string().max(64) }).strict(),
+    response: replaced,
+    handler: async ({ params, body, principal }) => ops.clone(params.slot, body.from, principal.actor),
+  });
+}
