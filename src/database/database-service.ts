@@ -1,6 +1,7 @@
 // A Postgres database per slot: berth's embedded server (started when the first slot needs it) or an external one,
 // a login role and database per slot, and the env an app (and its build) gets to reach it.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { BerthPaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { BerthError } from '../errors/berth-error.js';
@@ -8,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { DatabaseStore, SlotDatabaseRecord } from '../store/database-store.js';
 import { checkAdminPrivileges, databaseFacts, dropSlotDatabase, ensureSlotDatabase, withAdmin } from './admin-sql.js';
 import { createEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
+import { createBackupOps } from './backups.js';
 import { createSnapshotOps } from './snapshots.js';
 
 export interface DatabaseServiceDeps {
@@ -72,10 +74,19 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
     return `postgres://${encodeURIComponent(record.role)}:${encodeURIComponent(record.password)}@${host}:${port}/${encodeURIComponent(record.database)}`;
   }
 
-  const snapshots = createSnapshotOps({ store, server, enabledRecord, event: (slot, type, message, actor) => deps.event(slot, type, message, actor) });
+  const event = (slot: string, type: string, message: string, actor: string | null) => deps.event(slot, type, message, actor);
+  const snapshots = createSnapshotOps({ store, server, enabledRecord, event });
+  /** The server's major version, which the dump tools must match. */
+  async function serverMajor(): Promise<number> {
+    const adminUrl = await server();
+    if (embedded) return Number(embedded.version.split('.')[0]);
+    return withAdmin(adminUrl, async (client) => Math.floor(Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0].v) / 10000));
+  }
+  const backups = createBackupOps({ workDir: path.join(deps.paths.runDir, 'db'), serverMajor, enabledRecord, url: (slot) => urlOf(enabledRecord(slot)), snapshots, event });
 
   return {
     snapshots,
+    backups,
     /** Starts the server before the slots when any slot has a database. */
     async startIfNeeded(): Promise<void> {
       if (store.list().some((record) => record.enabled)) await server();

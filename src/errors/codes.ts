@@ -46,6 +46,8 @@ export const errorCatalogue = {
   ERR_DB_SNAPSHOT_EXISTS: { status: 409, remedy: 'Choose another name, or delete the old snapshot first (`berth db snapshots <slot>` lists them).' },
   ERR_DB_SNAPSHOT_UNKNOWN: { status: 404, remedy: 'Use a snapshot name shown by `berth db snapshots <slot>`.' },
   ERR_DB_SNAPSHOT_NAME: { status: 400, remedy: 'Use 1 to 40 lowercase letters, digits, dashes or underscores, starting with a letter or digit.' },
+  ERR_DB_BACKUP_FAILED: { status: 502, remedy: 'Read the pg_dump output quoted; the database itself is unchanged.' },
+  ERR_DB_RESTORE_FAILED: { status: 400, remedy: 'Read the pg_restore output quoted: the file must be a dump made by `berth db backup` (pg_dump --format=custom). The slot kept its data.' },
   ERR_ENV_UNKNOWN: { status: 404, remedy: 'Use a variable name shown by `berth env <slot>`.' },
   ERR_BAD_REQUEST: { status: 400, remedy: 'Fix the listed fields of the request and send it again.' },
   ERR_NOT_FOUND: { status: 404, remedy: 'Check the address; the API lives under /api/v1.' },

@@ -1,6 +1,7 @@
 // A typed client of the berth API, used by the CLI (and later the UI): every answer is checked against the contract.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { CLI_TOKEN_FILE, DAEMON_INFO_FILE } from './local-files.js';
 import {
@@ -159,6 +160,23 @@ export function createClient(options: ClientOptions) {
     deleteSnapshot: (name: string, snapshotName: string) => call(z.object({ ok: z.literal(true) }), 'DELETE', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshotName)}`),
     resetDatabase: (name: string) => call(replacedSchema, 'POST', `${slot(name)}/database/reset`, { confirm: name }),
     cloneDatabase: (name: string, from: string) => call(replacedSchema, 'POST', `${slot(name)}/database/clone`, { from }),
+    /** The backup file as a stream of bytes. */
+    backupDatabase: async (name: string) => (await send('GET', `${slot(name)}/database/backup`)).body!,
+    restoreDatabaseFile: async (name: string, file: string) => {
+      const response = await fetch(`${options.baseUrl}${slot(name)}/database/restore-file`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/octet-stream' },
+        body: Readable.toWeb(fs.createReadStream(file)) as unknown as RequestInit["body"],
+        duplex: 'half',
+      } as RequestInit);
+      const payload = await response.json().catch(() => null);
+      if (!response.ok) {
+        const parsed = apiErrorSchema.safeParse(payload);
+        if (parsed.success) throw new BerthApiError(parsed.data.code, parsed.data.message, parsed.data.remedy, parsed.data.details, response.status);
+        throw new BerthApiError('ERR_INTERNAL', `The daemon answered HTTP ${response.status}.`, undefined, undefined, response.status);
+      }
+      return replacedSchema.parse(payload);
+    },
     loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
     setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),

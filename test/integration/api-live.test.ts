@@ -1,6 +1,8 @@
 // Secrets never leave the daemon unless revealed (every GET answer, log stream and live message is scanned), and the
 // live socket resumes from cursors with no gap and no duplicate, and drops a client that stops reading.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import type { LiveMessage } from '../../src/sdk/schemas.js';
@@ -19,7 +21,13 @@ before(async () => {
   berth = await startTestDaemon({ config: { logs: { maxFileBytes: 4 * 1024 * 1024, maxFiles: 5, maxLineBytes: 16_384 } } });
   cookie = await signIn(berth, berth.info.login!.code);
 });
-after(() => berth.close());
+after(async () => {
+  // A root berth keeps database files under /var/lib/berth; the test removes them with its home.
+  const data = path.join(berth.home, 'postgres', 'data');
+  const real = fs.existsSync(data) ? fs.realpathSync(data) : null;
+  await berth.close();
+  if (real) fs.rmSync(real, { recursive: true, force: true });
+});
 
 function openLive(): Promise<{ socket: WebSocket; messages: LiveMessage[]; closed: Promise<number> }> {
   const socket = new WebSocket(`${berth.info.apiUrl.replace('http', 'ws')}/api/v1/live`, { headers: { cookie, origin: sameOrigin(berth) } });
@@ -39,6 +47,9 @@ test('secret values appear in no answer, log or live message unless revealed; th
   live.socket.send(JSON.stringify({ type: 'subscribe', topic: 'logs', slot: 'a', tail: 0 }));
 
   await berth.client.changeEnv('a', { set: { API_KEY, PLAIN_LOOKING: MARKED, SHOWN: 'visible-value' }, secret: ['PLAIN_LOOKING'] });
+  // With a database too: its password must not leak either.
+  await berth.client.enableDatabase('a');
+  const databasePassword = new URL(await berth.client.databaseUrl('a')).password;
   const deployed = await berth.client.deploy('a', fixture('prints-secret'));
   live.socket.send(JSON.stringify({ type: 'subscribe', topic: 'deployment', id: deployed.id }));
   assert.equal((await request(`${berth.slotUrl('a')}/hello`)).body, 'ok\n');
@@ -68,7 +79,7 @@ test('secret values appear in no answer, log or live message unless revealed; th
 
   await eventually(() => assert.ok(live.messages.some((message) => message.type === 'logs' && message.lines.some((line) => line.text.includes('authorised by')))));
   const everything = [...bodies, JSON.stringify(live.messages)].join('\n');
-  for (const secret of [API_KEY, MARKED]) assert.equal(everything.includes(secret), false, `${secret} leaked`);
+  for (const secret of [API_KEY, MARKED, databasePassword, encodeURIComponent(databasePassword)]) assert.equal(everything.includes(secret), false, `${secret} leaked`);
 
   const revealed = await call(berth, '/api/v1/slots/a/env/reveal', { method: 'POST', body: { key: 'API_KEY' }, cookie, origin: sameOrigin(berth) });
   assert.equal(revealed.json.value, API_KEY);

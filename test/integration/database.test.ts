@@ -2,13 +2,14 @@
 // kill), env injection at build and start, isolation between slots, keeping data on disable, and an external server
 // whose admin role lacks a privilege.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { createEmbeddedServer } from '../../src/database/embedded-server.js';
 import { createSilentLogger } from '../../src/log/logger.js';
-import { runCli } from '../helpers/berth-process.js';
+import { berthBin, runCli } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
 import { getFreePort } from '../helpers/ports.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
@@ -143,6 +144,42 @@ test("clone gives b a copy of a's data under b's own role; reset empties it (kee
   await again.connect();
   assert.equal((await again.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n, 0);
   await again.end();
+});
+
+test('a backup file restores into a fresh database with equal contents; a bad file changes nothing', async () => {
+  const file = path.join(makeTempDir('berth-backup-'), 'a.dump');
+  const out = fs.openSync(file, 'w');
+  // Not spawnSync: the daemon runs in this process and must keep answering.
+  const backup = spawn(process.execPath, [berthBin, '--home', berth.home, 'db', 'backup', 'a'], { stdio: ['ignore', out, 'pipe'] });
+  let stderr = '';
+  backup.stderr!.on('data', (chunk) => (stderr += chunk));
+  const status = await new Promise((resolve) => backup.once('exit', resolve));
+  fs.closeSync(out);
+  assert.equal(status, 0, stderr);
+  assert.equal(fs.readFileSync(file).subarray(0, 5).toString(), 'PGDMP', 'a pg_dump custom-format file');
+
+  const restored = await runCli(berth.home, ['db', 'restore-file', 'b', file]);
+  assert.equal(restored.code, 0, restored.stderr);
+  assert.match(restored.stdout, /the previous data is kept as snapshot before-reset-/);
+  const rowsOf = async (slot: string) => {
+    const client = new pg.Client({ connectionString: await berth.client.databaseUrl(slot) });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT id, name FROM items ORDER BY id');
+      const { rows: owner } = await client.query("SELECT tableowner FROM pg_tables WHERE tablename = 'items'");
+      return { rows, owner: owner[0].tableowner };
+    } finally {
+      await client.end();
+    }
+  };
+  const [a, b] = [await rowsOf('a'), await rowsOf('b')];
+  assert.deepEqual(b.rows, a.rows, 'equal contents');
+  assert.equal(b.owner, 'slot_b', "restored under b's own role");
+
+  const junk = path.join(path.dirname(file), 'junk.dump');
+  fs.writeFileSync(junk, 'this is not a dump');
+  await assert.rejects(berth.client.restoreDatabaseFile('b', junk), (error: Error & { code?: string }) => error.code === 'ERR_DB_RESTORE_FAILED');
+  assert.deepEqual((await rowsOf('b')).rows, a.rows, 'the failed restore put the previous data back');
 });
 
 test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {

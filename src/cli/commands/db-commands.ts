@@ -1,5 +1,8 @@
 // `berth db …`: a slot's Postgres database — enable, disable, its URL, facts, and psql with the env set.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { CliError, formatTime, table } from '../output.js';
 import type { Run } from './slot-commands.js';
@@ -83,6 +86,23 @@ export function registerDbCommands(program: Command, run: Run): void {
     .description("give the slot a copy of another slot's data, owned by its own role")
     .requiredOption('--from <slot>', 'the slot to copy from')
     .action((slot: string, options: { from: string }) => run(async (client, output) => output.line(replaced(`slot ${slot} now has a copy of slot ${options.from}'s data`)(await client.cloneDatabase(slot, options.from)))));
+  db.command('backup <slot>')
+    .description('write a backup (pg_dump custom format) to stdout: berth db backup a > a.dump')
+    .action((slot: string) =>
+      run(async (client) => {
+        if (process.stdout.isTTY) throw new CliError('ERR_BAD_REQUEST', 'The backup is binary; it would fill the terminal.', `Redirect it to a file: \`berth db backup ${slot} > ${slot}.dump\`.`);
+        const body = await client.backupDatabase(slot);
+        await pipeline(Readable.fromWeb(body as never), process.stdout);
+      }),
+    );
+  db.command('restore-file <slot> <file>')
+    .description('replace the database with a backup file (what is there now is kept as a snapshot first)')
+    .action((slot: string, file: string) =>
+      run(async (client, output) => {
+        if (!fs.existsSync(file)) throw new CliError('ERR_BAD_REQUEST', `There is no file ${file}.`, 'Give the path of a file made by `berth db backup`.');
+        output.line(replaced(`${file} restored into slot ${slot}`)(await client.restoreDatabaseFile(slot, file)));
+      }),
+    );
   db.command('psql <slot>')
     .description('open psql on the slot’s database, as the slot’s own role')
     .action((slot: string) =>
