@@ -7,7 +7,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { CommitInfo, DeploySource, ReleaseRecord, SlotSettings } from '../store/records.js';
 import type { NewRelease } from '../store/state-store.js';
 import { detectApp } from './detect-app.js';
-import { planInstall, type DetectTools } from './detect-install.js';
+import { ownerCommand, planInstall, type DetectTools } from './detect-install.js';
 import { createDependencyCache, dependencyKey } from './dependency-cache.js';
 import { checkoutCommit, fetchCommit, type GitCredentials, type GitHelpers } from './git-source.js';
 import { checkRootFolder } from './git-inputs.js';
@@ -63,11 +63,24 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
   };
 
   try {
-    return await buildSteps();
+    const built = await buildSteps();
+    await releaseStep(built);
+    return built;
   } catch (error) {
     // Nothing of a failed build stays on disk (a reused release's folder is never this one).
     removeFolder(options.filesDir);
     throw error;
+  }
+
+  /** The owner's release command (migrations): after the build, with the database env, before anything switches. */
+  async function releaseStep(built: BuiltRelease): Promise<void> {
+    const line = settings.releaseCommand?.trim();
+    if (!line) return;
+    await run.stage('release', async () => {
+      const command = ownerCommand(line);
+      const result = await step(command, path.join(built.filesDir, built.appDir), options.timeouts.buildMs, { ...options.stepEnv, ...options.env });
+      if (result.code !== 0) throw stepFailed('ERR_DEPLOY_RELEASE_FAILED', command, result);
+    });
   }
 
   async function buildSteps(): Promise<BuiltRelease> {
@@ -149,7 +162,7 @@ function buildKeyOf(sha: string, settings: SlotSettings, env: Record<string, str
   return createHash('sha256').update(JSON.stringify([sha, relevant, sortedEnv, nodeVersion])).digest('hex').slice(0, 24);
 }
 
-function stepFailed(code: 'ERR_DEPLOY_INSTALL_FAILED' | 'ERR_DEPLOY_BUILD_FAILED', command: StepCommand, result: { code: number | null; signal: NodeJS.Signals | null; tail: string[] }): BerthError {
+function stepFailed(code: 'ERR_DEPLOY_INSTALL_FAILED' | 'ERR_DEPLOY_BUILD_FAILED' | 'ERR_DEPLOY_RELEASE_FAILED', command: StepCommand, result: { code: number | null; signal: NodeJS.Signals | null; tail: string[] }): BerthError {
   const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
   return new BerthError(code, `\`${command.display}\` ${how}.${formatTail(result.tail)}`, { details: { command: command.display, exitCode: result.code, output: result.tail.slice(-10) } });
 }

@@ -21,6 +21,7 @@ export const errorCatalogue = {
   ERR_DEPLOY_STEP_FAILED: { status: 502, remedy: 'Read the output lines shown; make sure the program named is installed, then deploy again.' },
   ERR_DEPLOY_INSTALL_FAILED: { status: 502, remedy: 'Read the output lines shown (the full log: `berth deploy log <slot>`), fix the dependencies or lockfile, push, and deploy again. The previous release keeps serving.' },
   ERR_DEPLOY_BUILD_FAILED: { status: 502, remedy: 'Read the output lines shown (the full log: `berth deploy log <slot>`), fix the build, push, and deploy again. The previous release keeps serving.' },
+  ERR_DEPLOY_RELEASE_FAILED: { status: 502, remedy: 'Read the output lines shown (the full log: `berth deploy log <slot>`), fix the release command or the migration, and deploy again. The previous release keeps serving.' },
   ERR_DEPLOY_STAGE_TIMEOUT: { status: 504, remedy: 'Find out why the step hangs (the log shows its last lines), or raise the stage timeout in the config (deploy.timeouts).' },
   ERR_DEPLOY_CANCELLED: { status: 409, remedy: 'Nothing to fix: the deployment was cancelled on request and the slot keeps its previous release. Deploy again when ready.' },
   ERR_DEPLOY_SUPERSEDED: { status: 409, remedy: 'Nothing to fix: a newer deploy request for the same slot replaced this one before it started.' },

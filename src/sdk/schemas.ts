@@ -132,6 +132,7 @@ export const slotSettingsSchema = z.object({
   startCommand: z.string().nullable().optional(),
   staticDir: z.string().nullable().optional(),
   healthPath: z.string().nullable().optional(),
+  releaseCommand: z.string().nullable().optional(),
   autoDeploy: z.boolean().optional(),
   spaFallback: z.boolean().nullable().optional(),
   memoryLimitMb: z.number().int().nullable().optional(),

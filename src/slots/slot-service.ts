@@ -74,6 +74,19 @@ export function createSlotService(deps: SlotServiceDeps) {
     });
   }
 
+  /**
+   * Rolling back code does not roll back the database: when a newer release (built from other files) ran a release
+   * command, the owner is told, in the events and the slot's log.
+   */
+  function warnIfMigratedSince(name: string, target: ReleaseRecord, releases: ReleaseRecord[], actor: string | null): void {
+    const migrated = releases.filter((release) => release.seq > target.seq && release.filesDir !== target.filesDir && release.settings?.releaseCommand);
+    if (migrated.length === 0) return;
+    const newest = migrated[0];
+    const message = `rolling back to release ${target.seq}, older than release ${newest.seq} whose release command (\`${newest.settings!.releaseCommand}\`) may have changed the database; the database is not rolled back (restore a snapshot if the old code needs the old schema)`;
+    store.addEvent(name, 'rollback.warning', message, { release: target.seq, migratedBy: newest.seq }, actor);
+    sysLog(name, target.seq, `warning: ${message}`);
+  }
+
   /** An operation that always deploys something. */
   const deploy = (name: string, trigger: DeploymentTrigger, plan: () => DeploymentWork, actor: string | null = null) => locked(name, trigger, plan, actor) as Promise<DeploymentRecord>;
 
@@ -240,6 +253,7 @@ export function createSlotService(deps: SlotServiceDeps) {
             details: { slot: name, release: seq ?? null, kept: releases.map((release) => release.seq) },
           });
         }
+        warnIfMigratedSince(name, target, releases, actor);
         return (run, slot) => {
           run.setRelease(target.seq);
           return slot.activate(target, run);

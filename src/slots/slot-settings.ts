@@ -37,6 +37,7 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
       case 'installCommand':
       case 'buildCommand':
       case 'startCommand':
+      case 'releaseCommand':
         if ((value as string).includes('\n')) invalid(key, value as string, 'one command line');
         next[key] = value as string;
         break;

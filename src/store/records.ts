@@ -24,6 +24,8 @@ export interface SlotSettings {
   startCommand?: string | null;
   staticDir?: string | null;
   healthPath?: string | null;
+  /** Runs after the build, with the database env, before the switch (migrations); a failure fails the deploy. */
+  releaseCommand?: string | null;
   /** Deploy on a webhook push (used by the webhook endpoint). */
   autoDeploy?: boolean;
   /** Static sites: serve index.html for unknown paths (null: only when the site has no 404.html). */

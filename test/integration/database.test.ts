@@ -182,6 +182,29 @@ test('a backup file restores into a fresh database with equal contents; a bad fi
   assert.deepEqual((await rowsOf('b')).rows, a.rows, 'the failed restore put the previous data back');
 });
 
+test('a release command migrates before the switch; one that fails keeps the old release; rolling back past it warns', async () => {
+  await berth.client.changeEnv('b', { set: { PG_MODULE } });
+  const first = await berth.client.deploy('b', fixture('uses-database'));
+  await berth.client.updateSettings('b', { releaseCommand: 'node migrate.js' });
+  const migrated = await berth.client.deploy('b', fixture('uses-database'));
+  assert.ok(migrated.stages.some((stage) => stage.name === 'release' && stage.ok));
+  assert.match((await berth.client.deployLog(migrated.id)).lines.map((line) => line.text).join('\n'), /migrated to version 1/);
+  const asB = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
+  await asB.connect();
+  assert.equal((await asB.query('SELECT count(*)::int AS n FROM schema_version')).rows[0].n, 1, 'the migration ran against the slot’s database');
+  await asB.end();
+
+  await berth.client.updateSettings('b', { releaseCommand: 'node -e "process.exit(3)"' });
+  await assert.rejects(berth.client.deploy('b', fixture('uses-database')), (error: Error & { code?: string }) => error.code === 'ERR_DEPLOY_RELEASE_FAILED' && /exited with code 3/.test(error.message));
+  assert.equal((await berth.client.slot('b')).release, migrated.releaseSeq, 'the migrated release keeps serving');
+  assert.equal((await answer('b')).database, 'slot_b');
+
+  await berth.client.rollback('b', first.releaseSeq!);
+  const warning = (await berth.client.events('b')).find((event) => event.type === 'rollback.warning');
+  assert.match(warning?.message ?? '', new RegExp(`release ${migrated.releaseSeq} whose release command \\(\`node migrate.js\`\\) may have changed the database`));
+  await berth.client.updateSettings('b', { releaseCommand: null });
+});
+
 test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {
   await berth.client.disableDatabase('a');
   assert.equal((await berth.client.database('a')).enabled, false);
@@ -197,8 +220,12 @@ test('disable keeps the data (enable brings it back); --drop deletes it; clearin
   await berth.client.enableDatabase('b');
   const fresh = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
   await fresh.connect();
-  assert.equal((await fresh.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n, 0, 'a dropped database comes back empty');
-  await fresh.end();
+  try {
+    // b's app runs (it makes its items table again when asked); what the migration made is gone.
+    assert.equal((await fresh.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'schema_version'")).rows[0].n, 0, 'a dropped database comes back empty');
+  } finally {
+    await fresh.end();
+  }
   await assert.rejects(berth.client.enableDatabase('nope'), /There is no slot "nope"/);
 });
 

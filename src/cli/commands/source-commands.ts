@@ -14,6 +14,7 @@ const SETTABLE: Array<[flag: string, key: keyof SlotSettingsView, help: string]>
   ['--start-command <line>', 'startCommand', 'start command instead of the detected one'],
   ['--static-dir <folder>', 'staticDir', 'serve this built folder as a static site'],
   ['--health-path <path>', 'healthPath', 'path polled before traffic switches to a new release'],
+  ['--release-command <line>', 'releaseCommand', 'run after the build with the database env, before the switch (migrations); a failure fails the deploy'],
 ];
 
 const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback'];
@@ -31,6 +32,7 @@ function printSettings(output: Output, view: { slot: string; settings: SlotSetti
   row('start', settings.startCommand ?? '(detected)');
   row('static folder', settings.staticDir ?? '(detected)');
   row('health path', settings.healthPath ?? '(config default)');
+  row('release', settings.releaseCommand ?? '(none)');
   row('memory limit', settings.memoryLimitMb ? `${settings.memoryLimitMb} MiB` : '(config)');
   row('spa fallback', settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : '(automatic)');
   row('auto-deploy', settings.autoDeploy === false ? 'off' : 'on');

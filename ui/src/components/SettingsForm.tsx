@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { useAction } from '../notices.js';
 import { useModKey } from '../shortcuts.js';
 
-type TextKey = 'repo' | 'branch' | 'root' | 'installCommand' | 'buildCommand' | 'startCommand' | 'staticDir' | 'healthPath';
+type TextKey = 'repo' | 'branch' | 'root' | 'installCommand' | 'buildCommand' | 'startCommand' | 'releaseCommand' | 'staticDir' | 'healthPath';
 const TEXT_FIELDS: Array<[TextKey, string, string]> = [
   ['repo', 'Repository', 'https://github.com/you/app.git, git@github.com:you/app.git or a local path'],
   ['branch', 'Branch', 'main'],
@@ -14,6 +14,7 @@ const TEXT_FIELDS: Array<[TextKey, string, string]> = [
   ['installCommand', 'Install command', 'detected from the lockfile'],
   ['buildCommand', 'Build command', 'the build script, when there is one'],
   ['startCommand', 'Start command', 'detected (start script, framework, main file)'],
+  ['releaseCommand', 'Release command', 'none; runs after the build with the database env (e.g. npm run migrate)'],
   ['staticDir', 'Static folder', 'detected (dist, build, out, public…)'],
   ['healthPath', 'Health-check path', '/ (from the config)'],
 ];
