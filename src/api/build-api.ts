@@ -17,6 +17,7 @@ import { buildOpenApi } from './openapi.js';
 import { checkSameOrigin } from './request-guard.js';
 import { createRouteRegistry, type RouteRegistry } from './route.js';
 import { authRoutes } from './routes/auth.js';
+import { databaseBrowseRoutes } from './routes/database-browse.js';
 import { databaseCopyRoutes } from './routes/database-copies.js';
 import { databaseRoutes } from './routes/database.js';
 import { deploymentRoutes } from './routes/deployments.js';
@@ -48,7 +49,7 @@ export interface RouteContext extends ApiDeps {
   hub: LiveHub;
 }
 
-const plugins = [databaseRoutes, databaseCopyRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
+const plugins = [databaseRoutes, databaseCopyRoutes, databaseBrowseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
 
 export interface RouteEntry {
   method: string;

@@ -205,6 +205,34 @@ test('a release command migrates before the switch; one that fails keeps the old
   await berth.client.updateSettings('b', { releaseCommand: null });
 });
 
+test('the browser lists tables and pages rows; the console reads as the slot role and cannot write, chain statements or run long', async () => {
+  const { call: apiCall } = await import('../helpers/api-calls.js');
+  const token = fs.readFileSync(path.join(berth.home, 'secrets', 'cli-token'), 'utf8').trim();
+  const get = (url: string) => apiCall(berth, url, { token });
+  const post = (url: string, body: unknown) => apiCall(berth, url, { method: 'POST', body, token });
+
+  const tables = (await get('/api/v1/slots/a/database/tables')).json.tables;
+  assert.deepEqual(tables.map((table: { name: string; rows: number }) => [table.name, table.rows]), [['items', 3]]);
+  const page = (await get('/api/v1/slots/a/database/tables/items/rows?limit=2&offset=1')).json;
+  assert.deepEqual(page.columns, ['id', 'name']);
+  assert.equal(page.rows.length, 2);
+
+  const read = (await post('/api/v1/slots/a/database/query', { sql: 'SELECT current_user, name FROM items ORDER BY id' })).json;
+  assert.deepEqual(read.columns, ['current_user', 'name']);
+  assert.equal(read.rows[0][0], 'slot_a');
+  const big = (await post('/api/v1/slots/a/database/query', { sql: 'SELECT generate_series(1, 5000) AS n' })).json;
+  assert.equal(big.rows.length, 1000);
+  assert.equal(big.truncated, true);
+
+  for (const sql of ["INSERT INTO items (name) VALUES ('sneaky')", 'SELECT 1; DROP TABLE items', 'SELECT * FROM nowhere', 'SELECT pg_sleep(10)']) {
+    const refused = await post('/api/v1/slots/a/database/query', { sql });
+    assert.equal(refused.status, 400, `${sql}: ${refused.text}`);
+    assert.equal(refused.json.code, 'ERR_DB_QUERY_FAILED', sql);
+    if (sql.includes('pg_sleep')) assert.match(refused.json.message, /longer than 5s/);
+  }
+  assert.equal((await answer('a')).items, 3, 'nothing was written');
+});
+
 test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {
   await berth.client.disableDatabase('a');
   assert.equal((await berth.client.database('a')).enabled, false);
