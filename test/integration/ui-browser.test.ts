@@ -3,6 +3,7 @@
 // back, follow logs live, sign out. Screenshots of the grid, the slot page and the logs view are taken on the way
 // (into docs/images/ with BERTH_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -40,7 +41,11 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  const data = berth ? path.join(berth.home, 'postgres', 'data') : null;
+  const real = data && fs.existsSync(data) ? fs.realpathSync(data) : null;
   await berth?.close();
+  // A root berth keeps database files under /var/lib/berth; the test removes them with its home.
+  if (real) fs.rmSync(real, { recursive: true, force: true });
   removeDir(uiDir);
 });
 
@@ -112,6 +117,34 @@ test('edit env and see the new release roll out; roll back from the history', as
   const activity = page.getByRole('region', { name: 'Activity' });
   await activity.getByText('env of slot a: set GREETING').waitFor();
   assert.match(await activity.innerText(), /ui\s+the value of SESSION_SECRET was revealed/, 'the audit trail names who revealed it');
+});
+
+test('the Database tab: create, snapshot, look at tables, run a read-only statement, download CSV, reset', async () => {
+  await page.goto(`${berth.info.apiUrl}/slots/b/database`);
+  await page.getByRole('button', { name: 'Create the database' }).click();
+  await page.getByText('slot_b', { exact: true }).first().waitFor();
+  assert.doesNotMatch(await page.locator('.database .facts').innerText(), /postgres:\/\/slot_b:[^•]/, 'the password is masked');
+
+  await page.getByLabel('Statement').fill("SELECT 1 AS one, 'two' AS two");
+  await page.getByRole('button', { name: 'Run' }).click();
+  const result = page.getByRole('table', { name: 'Query result' });
+  await result.getByText('two', { exact: true }).first().waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.equal(csv, 'one,two\r\n1,two');
+
+  await page.getByLabel('Statement').fill('CREATE TABLE nope (id int)');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('alert').getByText(/read-only transaction/).waitFor();
+
+  await page.getByLabel('Name (optional)').fill('empty-start');
+  await page.getByRole('button', { name: 'Take a snapshot' }).click();
+  await page.locator('[data-snapshot="empty-start"]').waitFor();
+  await page.getByLabel('Type “b” to empty its database').fill('b');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByText(/the previous data is kept as snapshot before-reset-/).waitFor();
+  await page.locator('[data-snapshot^="before-reset-"]').waitFor();
+  await page.screenshot({ path: path.join(shotsDir, 'database-tab.png'), fullPage: true });
 });
 
 test('follow the log live, filter it, and sign out', async () => {

@@ -59,6 +59,11 @@ async function call<T extends z.ZodType>(schema: T, method: string, path: string
 const slot = (name: string) => `/api/v1/slots/${encodeURIComponent(name)}`;
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
 const ok = z.object({ ok: z.literal(true) });
+const slotDatabaseSchema = z.object({ slot: z.string(), enabled: z.boolean(), database: z.string().optional(), role: z.string().optional(), host: z.string().optional(), port: z.number().optional(), sizeBytes: z.number().optional(), tables: z.number().optional(), connections: z.number().optional() });
+const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
+const replacedSchema = z.object({ kept: z.string(), endedConnections: z.number() });
+const queryResultSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean(), command: z.string().nullable() });
+export type QueryResult = z.infer<typeof queryResultSchema>;
 
 export const api = {
   login: (secret: string) => call(ok, 'POST', '/api/v1/auth/login', { secret }),
@@ -85,6 +90,20 @@ export const api = {
   importEnv: (name: string, text: string, secret: boolean) => call(envChangeResponseSchema, 'POST', `${slot(name)}/env/import`, { text, secret }),
   reveal: (name: string, key: string) => call(envRevealResponseSchema, 'POST', `${slot(name)}/env/reveal`, { key }).then((reply) => reply.value),
 
+  database: (name: string) => call(slotDatabaseSchema, 'GET', `${slot(name)}/database`),
+  enableDatabase: (name: string) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/enable`),
+  disableDatabase: (name: string, drop: boolean) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/disable`, drop ? { drop, confirm: name } : {}),
+  databaseUrl: (name: string) => call(z.object({ url: z.string() }), 'POST', `${slot(name)}/database/url`).then((reply) => reply.url),
+  snapshots: (name: string) => call(z.object({ snapshots: z.array(snapshotSchema) }), 'GET', `${slot(name)}/database/snapshots`).then((reply) => reply.snapshots),
+  takeSnapshot: (name: string, snapshot?: string) => call(snapshotSchema, 'POST', `${slot(name)}/database/snapshots`, snapshot ? { name: snapshot } : {}),
+  restoreSnapshot: (name: string, snapshot: string) => call(replacedSchema, 'POST', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshot)}/restore`),
+  deleteSnapshot: (name: string, snapshot: string) => call(ok, 'DELETE', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshot)}`),
+  resetDatabase: (name: string) => call(replacedSchema, 'POST', `${slot(name)}/database/reset`, { confirm: name }),
+  cloneDatabase: (name: string, from: string) => call(replacedSchema, 'POST', `${slot(name)}/database/clone`, { from }),
+  tables: (name: string) => call(z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() })) }), 'GET', `${slot(name)}/database/tables`).then((reply) => reply.tables),
+  tableRows: (name: string, table: { schema: string; name: string }, offset: number, limit: number) =>
+    call(queryResultSchema, 'GET', `${slot(name)}/database/tables/${encodeURIComponent(table.name)}/rows?schema=${encodeURIComponent(table.schema)}&offset=${offset}&limit=${limit}`),
+  query: (name: string, sql: string) => call(queryResultSchema, 'POST', `${slot(name)}/database/query`, { sql }),
   events: (name?: string) => call(z.object({ events: z.array(eventSchema), cursor: z.number() }), 'GET', `/api/v1/events?limit=50${name ? `&slot=${encodeURIComponent(name)}` : ''}`).then((reply) => reply.events),
   tokens: () => call(z.object({ tokens: z.array(apiTokenSchema) }), 'GET', '/api/v1/tokens').then((reply) => reply.tokens),
   createToken: (input: { name: string; role: 'read' | 'deploy' | 'manage' | 'admin'; slots: string[] | null }) => call(tokenCreateResponseSchema, 'POST', '/api/v1/tokens', input),

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { api } from '../api.js';
 import { Activity } from '../components/Activity.js';
+import { DatabasePanel } from '../components/DatabasePanel.js';
 import { DeployView } from '../components/DeployView.js';
 import { EnvEditor } from '../components/EnvEditor.js';
 import { History } from '../components/History.js';
@@ -17,6 +18,7 @@ const TABS = [
   ['overview', 'Overview'],
   ['settings', 'Settings'],
   ['env', 'Env'],
+  ['database', 'Database'],
   ['history', 'History'],
   ['danger', 'Danger zone'],
 ] as const;
@@ -79,6 +81,7 @@ export function SlotPage({ slot, tab }: { slot: string; tab: string }) {
       )}
       {tab === 'settings' && <SettingsForm slot={slot} />}
       {tab === 'env' && <EnvEditor slot={slot} />}
+      {tab === 'database' && <DatabasePanel slot={slot} />}
       {tab === 'history' && <History slot={slot} />}
       {tab === 'danger' && <DangerZone slot={slot} />}
     </section>
