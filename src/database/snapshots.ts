@@ -7,6 +7,7 @@ import { withAdmin } from './admin-sql.js';
 import { copyToSnapshot, dropDatabase, replaceDatabase } from './copy-sql.js';
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const newSnapshotDatabase = () => `berth_snapshot_${randomBytes(8).toString('hex')}`;
 
 export interface SnapshotDeps {
   store: DatabaseStore;
@@ -23,16 +24,16 @@ export function createSnapshotOps(deps: SnapshotDeps) {
   const stamp = () => new Date(now()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const ended = (count: number) => (count > 0 ? `; ${count} open connection(s) of the slot were ended for the copy` : '');
 
-  async function take(record: SlotDatabaseRecord, name: string, auto: boolean): Promise<{ snapshot: SnapshotRecord; endedConnections: number }> {
+  async function take(record: SlotDatabaseRecord, name: string): Promise<{ snapshot: SnapshotRecord; endedConnections: number }> {
     if (!NAME.test(name)) {
       throw new BerthError('ERR_DB_SNAPSHOT_NAME', `"${name}" is not a snapshot name.`, { details: { name } });
     }
     if (store.snapshot(record.slot, name)) {
       throw new BerthError('ERR_DB_SNAPSHOT_EXISTS', `Slot ${record.slot} already has a snapshot "${name}".`, { details: { slot: record.slot, name } });
     }
-    const database = `berth_snapshot_${randomBytes(8).toString('hex')}`;
+    const database = newSnapshotDatabase();
     const endedConnections = await withAdmin(await deps.server(), (client) => copyToSnapshot(client, record.database, database));
-    return { snapshot: store.addSnapshot({ slot: record.slot, name, database, auto }), endedConnections };
+    return { snapshot: store.addSnapshot({ slot: record.slot, name, database, auto: false }), endedConnections };
   }
 
   function find(slot: string, name: string): SnapshotRecord {
@@ -44,11 +45,13 @@ export function createSnapshotOps(deps: SnapshotDeps) {
     return snapshot;
   }
 
-  /** Keeps the slot's current data as an automatic snapshot, then replaces it. */
+  /** Replaces the slot's data; what it had becomes an automatic snapshot (by rename, not by copy). */
   async function replace(record: SlotDatabaseRecord, why: string, from: Parameters<typeof replaceDatabase>[3], actor: string | null): Promise<{ kept: string; endedConnections: number }> {
-    const kept = (await take(record, `before-${why}-${stamp()}-${randomBytes(2).toString('hex')}`, true)).snapshot.name;
+    const kept = `before-${why}-${stamp()}-${randomBytes(2).toString('hex')}`;
+    const database = newSnapshotDatabase();
     const adminUrl = await deps.server();
-    const endedConnections = await withAdmin(adminUrl, (client) => replaceDatabase(client, adminUrl, record, from));
+    const endedConnections = await withAdmin(adminUrl, (client) => replaceDatabase(client, adminUrl, record, from, database));
+    store.addSnapshot({ slot: record.slot, name: kept, database, auto: true });
     deps.event(record.slot, `db.${why}`, `database of slot ${record.slot}: ${why} done; the previous data is kept as snapshot ${kept}${ended(endedConnections)}`, actor);
     return { kept, endedConnections };
   }
@@ -56,7 +59,7 @@ export function createSnapshotOps(deps: SnapshotDeps) {
   return {
     async snapshot(slot: string, name: string | undefined, actor: string | null = null): Promise<SnapshotRecord> {
       const record = deps.enabledRecord(slot);
-      const { snapshot, endedConnections } = await take(record, name ?? stamp(), false);
+      const { snapshot, endedConnections } = await take(record, name ?? stamp());
       deps.event(slot, 'db.snapshot', `snapshot ${snapshot.name} of slot ${slot}'s database taken${ended(endedConnections)}`, actor);
       return snapshot;
     },
