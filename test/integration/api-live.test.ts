@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import WebSocket from 'ws';
 import type { LiveMessage } from '../../src/sdk/schemas.js';
 import { call, sameOrigin, signIn } from '../helpers/api-calls.js';
@@ -49,7 +50,12 @@ test('secret values appear in no answer, log or live message unless revealed; th
   await berth.client.changeEnv('a', { set: { API_KEY, PLAIN_LOOKING: MARKED, SHOWN: 'visible-value' }, secret: ['PLAIN_LOOKING'] });
   // With a database too: its password must not leak either.
   await berth.client.enableDatabase('a');
-  const databasePassword = new URL(await berth.client.databaseUrl('a')).password;
+  const databaseUrl = await berth.client.databaseUrl('a');
+  const databasePassword = new URL(databaseUrl).password;
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  await owner.query("CREATE TABLE notes AS SELECT 'a plain note' AS text");
+  await owner.end();
   const deployed = await berth.client.deploy('a', fixture('prints-secret'));
   live.socket.send(JSON.stringify({ type: 'subscribe', topic: 'deployment', id: deployed.id }));
   assert.equal((await request(`${berth.slotUrl('a')}/hello`)).body, 'ok\n');
@@ -59,7 +65,7 @@ test('secret values appear in no answer, log or live message unless revealed; th
   const paths = berth.daemon
     .routes()
     .filter((route) => route.method === 'GET' && route.url.startsWith('/api/v1/') && route.url !== '/api/v1/live')
-    .map((route) => route.url.replace(':slot', 'a').replace(':id', deployed.id))
+    .map((route) => route.url.replace(':slot', 'a').replace(':id', deployed.id).replace(':table', 'notes'))
     .map((path) => (path.endsWith('/logs') ? `${path}?tail=1000` : path.endsWith('/events') ? `${path}?limit=1000` : path));
   assert.ok(paths.length >= 14, `GET routes scanned: ${paths.join(' ')}`);
   const bodies: string[] = [];
