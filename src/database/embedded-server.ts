@@ -190,8 +190,9 @@ export function createEmbeddedServer(options: EmbeddedServerOptions) {
     get port(): number {
       return port;
     },
+    /** The PostgreSQL version (the package's version without its pre-release tag, e.g. 15.18.0). */
     get version(): string {
-      return binaries?.version ?? '';
+      return binaries?.version.split('-')[0] ?? '';
     },
     get pid(): number | null {
       return child?.pid ?? null;
