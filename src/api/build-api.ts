@@ -60,7 +60,12 @@ export interface RouteEntry {
 export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; hub: LiveHub; routes: RouteEntry[] }> {
   // forceCloseConnections: on shutdown, open streams (log followers) end instead of holding the daemon up.
   // trustProxy 'loopback': behind a local proxy (Coder's agent), the client address comes from X-Forwarded-For.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: 'loopback' });
+  // return503OnClosing off: while closing, requests get berth's own ERR_SHUTTING_DOWN (see the hook below).
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true, trustProxy: 'loopback', return503OnClosing: false });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   const registry = createRouteRegistry();
   const hub = createLiveHub({ service: deps.service, store: deps.store });
   const context: RouteContext = { ...deps, registry, hub };
@@ -78,6 +83,7 @@ export async function buildApi(deps: ApiDeps): Promise<{ app: FastifyInstance; h
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+    if (closing) throw new BerthError('ERR_SHUTTING_DOWN', 'berth is stopping and takes no more requests.');
     checkSameOrigin(request);
     request.principal = deps.auth.identify(request.headers);
     if (request.routeOptions.config?.access === 'public' || request.principal) return;
