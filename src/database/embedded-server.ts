@@ -138,7 +138,7 @@ export function createEmbeddedServer(options: EmbeddedServerOptions) {
       restartTimer = setTimeout(() => {
         restartTimer = null;
         void launch()
-          .then(() => waitReady(started))
+          .then(() => waitReady())
           .then(() => options.onEvent('db.restarted', 'the embedded PostgreSQL server is back'))
           .catch((error) => options.logger.error({ err: error }, 'restarting PostgreSQL failed'));
       }, restartDelay);
@@ -146,7 +146,7 @@ export function createEmbeddedServer(options: EmbeddedServerOptions) {
     });
   }
 
-  async function waitReady(_launched?: ChildProcess): Promise<void> {
+  async function waitReady(): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       const client = new pg.Client({ connectionString: adminUrl(), connectionTimeoutMillis: 2000 });

@@ -16,6 +16,10 @@ import {
   envListSchema,
   envRevealResponseSchema,
   apiTokenSchema,
+  databaseServerSchema,
+  replacedSchema,
+  slotDatabaseSchema,
+  snapshotSchema,
   tokenCreateResponseSchema,
   loginCodeSchema,
   type ApiTokenView,
@@ -45,9 +49,6 @@ export interface ClientOptions {
 }
 
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
-const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
-const replacedSchema = z.object({ kept: z.string(), endedConnections: z.number() });
-const slotDatabaseSchema = z.object({ slot: z.string(), enabled: z.boolean(), database: z.string().optional(), role: z.string().optional(), host: z.string().optional(), port: z.number().optional(), sizeBytes: z.number().optional(), tables: z.number().optional(), connections: z.number().optional() });
 
 /** Connects to the daemon that uses this BERTH_HOME, from the files it left there. */
 export function connectLocal(home: string): ClientOptions {
@@ -69,16 +70,24 @@ export function connectLocal(home: string): ClientOptions {
   return { baseUrl: info.apiUrl, token };
 }
 
+/** A request body read from a file (a database dump). */
+class FileBody {
+  constructor(readonly path: string) {}
+}
+
 export function createClient(options: ClientOptions) {
+  /** A body is sent as JSON, unless it is a file: then its bytes are streamed as application/octet-stream. */
   async function send(method: string, route: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     let response: Response;
+    const file = body instanceof FileBody ? body : null;
     try {
       response = await fetch(`${options.baseUrl}${route}`, {
         method,
-        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': file ? 'application/octet-stream' : 'application/json' }) },
+        body: file ? (Readable.toWeb(fs.createReadStream(file.path)) as unknown as RequestInit['body']) : body === undefined ? undefined : JSON.stringify(body),
         signal,
-      });
+        ...(file ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new BerthApiError('ERR_DAEMON_UNREACHABLE', `Cannot reach the berth daemon at ${options.baseUrl}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}.`, 'Start berth with `npm start` (or `berth up`).', undefined, 0);
@@ -150,7 +159,7 @@ export function createClient(options: ClientOptions) {
     createToken: (input: { name: string; role: ApiTokenView['role']; slots?: string[] | null }) => call(tokenCreateResponseSchema, 'POST', '/api/v1/tokens', input),
     revokeToken: (idOrName: string) => call(z.object({ revoked: apiTokenSchema }), 'DELETE', `/api/v1/tokens/${encodeURIComponent(idOrName)}`).then((reply) => reply.revoked),
     database: (name: string) => call(slotDatabaseSchema, 'GET', `${slot(name)}/database`),
-    databaseServer: () => call(z.object({ mode: z.string(), running: z.boolean(), host: z.string(), port: z.number(), version: z.string().nullable() }), 'GET', '/api/v1/database'),
+    databaseServer: () => call(databaseServerSchema, 'GET', '/api/v1/database'),
     enableDatabase: (name: string) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/enable`, {}),
     disableDatabase: (name: string, drop = false) => call(slotDatabaseSchema, 'POST', `${slot(name)}/database/disable`, drop ? { drop, confirm: name } : {}),
     databaseUrl: (name: string) => call(z.object({ url: z.string() }), 'POST', `${slot(name)}/database/url`, {}).then((reply) => reply.url),
@@ -162,21 +171,7 @@ export function createClient(options: ClientOptions) {
     cloneDatabase: (name: string, from: string) => call(replacedSchema, 'POST', `${slot(name)}/database/clone`, { from }),
     /** The backup file as a stream of bytes. */
     backupDatabase: async (name: string) => (await send('GET', `${slot(name)}/database/backup`)).body!,
-    restoreDatabaseFile: async (name: string, file: string) => {
-      const response = await fetch(`${options.baseUrl}${slot(name)}/database/restore-file`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/octet-stream' },
-        body: Readable.toWeb(fs.createReadStream(file)) as unknown as RequestInit["body"],
-        duplex: 'half',
-      } as RequestInit);
-      const payload = await response.json().catch(() => null);
-      if (!response.ok) {
-        const parsed = apiErrorSchema.safeParse(payload);
-        if (parsed.success) throw new BerthApiError(parsed.data.code, parsed.data.message, parsed.data.remedy, parsed.data.details, response.status);
-        throw new BerthApiError('ERR_INTERNAL', `The daemon answered HTTP ${response.status}.`, undefined, undefined, response.status);
-      }
-      return replacedSchema.parse(payload);
-    },
+    restoreDatabaseFile: (name: string, file: string) => call(replacedSchema, 'POST', `${slot(name)}/database/restore-file`, new FileBody(file)),
     loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
     setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),

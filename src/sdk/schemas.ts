@@ -211,3 +211,24 @@ export const liveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), remedy: z.string().optional() }),
 ]);
 export type LiveMessage = z.infer<typeof liveMessageSchema>;
+
+/** The database server berth uses for slot databases. */
+export const databaseServerSchema = z.object({ mode: z.enum(['embedded', 'external']), running: z.boolean(), host: z.string(), port: z.number(), version: z.string().nullable() });
+/** A slot's database; the names and facts only when it has one. */
+export const slotDatabaseSchema = z.object({
+  slot: z.string(),
+  enabled: z.boolean(),
+  database: z.string().optional(),
+  role: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().optional(),
+  sizeBytes: z.number().optional(),
+  tables: z.number().optional(),
+  connections: z.number().optional(),
+});
+export const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
+/** What a restore, reset or clone did: the automatic snapshot of the replaced data, and the sessions it ended. */
+export const replacedSchema = z.object({ kept: z.string().describe('The automatic snapshot of the data that was replaced'), endedConnections: z.number().int() });
+export const databaseTableSchema = z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() });
+export const queryResultSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean(), command: z.string().nullable() });
+export type QueryResult = z.infer<typeof queryResultSchema>;

@@ -98,12 +98,13 @@ export function createDeployService(deps: DeployServiceDeps) {
   return {
     /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
     request(slot: string, source: DeploySource, trigger: DeploymentTrigger, actor: string | null = null): DeploymentRecord {
-      if (source.type === 'git' && !deps.slots.settings(slot).repo) {
+      // Also the unknown-slot check.
+      const settings = deps.slots.settings(slot);
+      if (source.type === 'git' && !settings.repo) {
         throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
       }
-      if (source.type === 'path') deps.slots.settings(slot);
       const record = store.startDeployment(slot, trigger, { status: 'queued', source, actor, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
-      const what = source.type === 'path' ? `folder ${source.path}` : source.commit ? `commit ${source.commit.slice(0, 7)}` : `the tip of ${deps.slots.settings(slot).branch ?? 'the default branch'}`;
+      const what = source.type === 'path' ? `folder ${source.path}` : source.commit ? `commit ${source.commit.slice(0, 7)}` : `the tip of ${settings.branch ?? 'main'}`;
       store.addEvent(slot, 'deploy.queued', `deployment ${record.id} of ${what} queued (${trigger})`, { deployment: record.id }, actor);
       const log = createDeployLog(record.logFile!, redactorFor(slot), deps.now);
       activeLogs.set(record.id, log);

@@ -4,6 +4,11 @@ import { z } from 'zod';
 import {
   apiErrorSchema,
   apiTokenSchema,
+  databaseTableSchema,
+  queryResultSchema,
+  replacedSchema,
+  slotDatabaseSchema,
+  snapshotSchema,
   deploymentSchema,
   envChangeResponseSchema,
   envListSchema,
@@ -59,11 +64,6 @@ async function call<T extends z.ZodType>(schema: T, method: string, path: string
 const slot = (name: string) => `/api/v1/slots/${encodeURIComponent(name)}`;
 const deploymentReply = z.object({ deployment: deploymentSchema.nullable() });
 const ok = z.object({ ok: z.literal(true) });
-const slotDatabaseSchema = z.object({ slot: z.string(), enabled: z.boolean(), database: z.string().optional(), role: z.string().optional(), host: z.string().optional(), port: z.number().optional(), sizeBytes: z.number().optional(), tables: z.number().optional(), connections: z.number().optional() });
-const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
-const replacedSchema = z.object({ kept: z.string(), endedConnections: z.number() });
-const queryResultSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean(), command: z.string().nullable() });
-export type QueryResult = z.infer<typeof queryResultSchema>;
 
 export const api = {
   login: (secret: string) => call(ok, 'POST', '/api/v1/auth/login', { secret }),
@@ -100,7 +100,7 @@ export const api = {
   deleteSnapshot: (name: string, snapshot: string) => call(ok, 'DELETE', `${slot(name)}/database/snapshots/${encodeURIComponent(snapshot)}`),
   resetDatabase: (name: string) => call(replacedSchema, 'POST', `${slot(name)}/database/reset`, { confirm: name }),
   cloneDatabase: (name: string, from: string) => call(replacedSchema, 'POST', `${slot(name)}/database/clone`, { from }),
-  tables: (name: string) => call(z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() })) }), 'GET', `${slot(name)}/database/tables`).then((reply) => reply.tables),
+  tables: (name: string) => call(z.object({ tables: z.array(databaseTableSchema) }), 'GET', `${slot(name)}/database/tables`).then((reply) => reply.tables),
   tableRows: (name: string, table: { schema: string; name: string }, offset: number, limit: number) =>
     call(queryResultSchema, 'GET', `${slot(name)}/database/tables/${encodeURIComponent(table.name)}/rows?schema=${encodeURIComponent(table.schema)}&offset=${offset}&limit=${limit}`),
   query: (name: string, sql: string) => call(queryResultSchema, 'POST', `${slot(name)}/database/query`, { sql }),

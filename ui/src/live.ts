@@ -79,6 +79,10 @@ function connect(): void {
   };
 }
 
+/** The slot or deployment a request is about: the daemon keys its streams by topic and this. */
+const target = (request: Subscribe) => ('slot' in request ? { slot: request.slot } : 'id' in request ? { id: request.id } : {});
+const keyOf = (request: Subscribe) => `${request.topic}:${JSON.stringify(target(request))}`;
+
 /** Subscribes until the returned function is called; the socket opens with the first subscription. */
 export function subscribe(request: Subscribe, onMessage: (message: LiveMessage) => void): () => void {
   const subscription: Subscription = { request, onMessage };
@@ -87,11 +91,9 @@ export function subscribe(request: Subscribe, onMessage: (message: LiveMessage) 
   else connect();
   return () => {
     subscriptions.delete(subscription);
-    const { topic } = subscription.request;
-    const stillWanted = [...subscriptions].some((other) => JSON.stringify({ ...other.request, after: 0 }) === JSON.stringify({ ...subscription.request, after: 0 }));
-    if (!stillWanted && socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: 'unsubscribe', topic, slot: 'slot' in request ? request.slot : undefined, id: 'id' in request ? request.id : undefined }));
-    }
+    // Several views may follow the same stream (every page shows the slots): the daemon stops it with the last one.
+    const stillWanted = [...subscriptions].some((other) => keyOf(other.request) === keyOf(request));
+    if (!stillWanted && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'unsubscribe', topic: request.topic, ...target(request) }));
   };
 }
 

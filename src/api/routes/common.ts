@@ -25,3 +25,8 @@ export function assertSlotAccess(principal: Principal, role: Parameters<typeof a
     throw new BerthError('ERR_FORBIDDEN', `This ${principal.kind} may not act on slot ${slot}: it needs the ${role} role there.`, { details: { needs: role, slot } });
   }
 }
+
+/** Destructive actions need the slot's name typed again; a mismatch is a 400 on the `confirm` field. */
+export function assertConfirmed(slot: string, confirm: string | undefined, what = 'confirm'): void {
+  if (confirm !== slot) throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `${what}: type the slot name "${slot}"`, input: confirm }]);
+}

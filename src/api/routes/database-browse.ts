@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listTables, MAX_ROWS, runQuery, tableRows } from '../../database/browse.js';
+import { databaseTableSchema, queryResultSchema as resultSchema } from '../../sdk/schemas.js';
 import type { RouteContext } from '../build-api.js';
 import { slotParams } from './common.js';
 
-const resultSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean(), command: z.string().nullable() });
 
 export function databaseBrowseRoutes(app: FastifyInstance, context: RouteContext): void {
   const { registry, database } = context;
@@ -17,7 +17,7 @@ export function databaseBrowseRoutes(app: FastifyInstance, context: RouteContext
     summary: "List the tables of the slot's database with row counts and sizes",
     access: 'read',
     params: slotParams,
-    response: z.object({ tables: z.array(z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() })) }),
+    response: z.object({ tables: z.array(databaseTableSchema) }),
     handler: async ({ params }) => ({ tables: await listTables(database.url(params.slot)) }),
   });
   registry.add(app, {

@@ -4,14 +4,12 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { replacedSchema as replaced, snapshotSchema } from '../../sdk/schemas.js';
 import type { RouteContext } from '../build-api.js';
 import { ANSWERED } from '../route.js';
-import { okReply, slotParams } from './common.js';
+import { assertConfirmed, okReply, slotParams } from './common.js';
 
-const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
-const replaced = z.object({ kept: z.string().describe('The automatic snapshot of the data that was replaced'), endedConnections: z.number().int() });
 const snapshotParams = slotParams.extend({ name: z.string().max(64) });
-const toView = ({ database: _database, ...snapshot }: { database: string } & z.infer<typeof snapshotSchema>) => snapshot;
 
 export function databaseCopyRoutes(app: FastifyInstance, context: RouteContext): void {
   const { registry } = context;
@@ -28,7 +26,8 @@ export function databaseCopyRoutes(app: FastifyInstance, context: RouteContext):
     access: 'read',
     params: slotParams,
     response: z.object({ snapshots: z.array(snapshotSchema) }),
-    handler: async ({ params }) => ({ snapshots: (await ops.list(params.slot)).map(toView) }),
+    // The answer's schema leaves out each snapshot's internal database name.
+    handler: async ({ params }) => ({ snapshots: await ops.list(params.slot) }),
   });
   registry.add(app, {
     method: 'POST',
@@ -40,7 +39,7 @@ export function databaseCopyRoutes(app: FastifyInstance, context: RouteContext):
     body: z.object({ name: z.string().max(64).optional() }).strict(),
     response: snapshotSchema,
     status: 201,
-    handler: async ({ params, body, principal }) => toView(await ops.snapshot(params.slot, body.name, principal.actor)),
+    handler: async ({ params, body, principal }) => ops.snapshot(params.slot, body.name, principal.actor),
   });
   registry.add(app, {
     method: 'POST',
@@ -75,7 +74,7 @@ export function databaseCopyRoutes(app: FastifyInstance, context: RouteContext):
     body: z.object({ confirm: z.string().describe('The slot name, typed again') }).strict(),
     response: replaced,
     handler: async ({ params, body, principal }) => {
-      if (body.confirm !== params.slot) throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `type the slot name "${params.slot}" to confirm`, input: body.confirm }]);
+      assertConfirmed(params.slot, body.confirm, 'resetting empties the database');
       return ops.reset(params.slot, principal.actor);
     },
   });

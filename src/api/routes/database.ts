@@ -3,21 +3,10 @@
 // disabling does not, since an app that needs its database would fail the restart's health check.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { databaseServerSchema as serverStatus, slotDatabaseSchema as slotDatabase } from '../../sdk/schemas.js';
 import type { RouteContext } from '../build-api.js';
-import { slotParams } from './common.js';
+import { assertConfirmed, slotParams } from './common.js';
 
-const serverStatus = z.object({ mode: z.enum(['embedded', 'external']), running: z.boolean(), host: z.string(), port: z.number(), version: z.string().nullable() });
-const slotDatabase = z.object({
-  slot: z.string(),
-  enabled: z.boolean(),
-  database: z.string().optional(),
-  role: z.string().optional(),
-  host: z.string().optional(),
-  port: z.number().optional(),
-  sizeBytes: z.number().optional(),
-  tables: z.number().optional(),
-  connections: z.number().optional(),
-});
 
 export function databaseRoutes(app: FastifyInstance, context: RouteContext): void {
   const { registry, database, service } = context;
@@ -73,9 +62,7 @@ export function databaseRoutes(app: FastifyInstance, context: RouteContext): voi
     body: z.object({ drop: z.boolean().default(false), confirm: z.string().optional().describe('With drop: the slot name, typed again') }).strict(),
     response: slotDatabase,
     handler: async ({ params, body, principal }) => {
-      if (body.drop && body.confirm !== params.slot) {
-        throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `dropping deletes the data: type the slot name "${params.slot}" to confirm`, input: body.confirm }]);
-      }
+      if (body.drop) assertConfirmed(params.slot, body.confirm, 'dropping deletes the data');
       await database.disable(params.slot, { drop: body.drop }, principal.actor);
       return view(params.slot);
     },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ensureDeployKey, readDeployKey } from '../../deploy/deploy-key.js';
 import { settingsResponseSchema, slotSettingsPatchSchema, slotStatusSchema } from '../../sdk/schemas.js';
 import type { RouteContext } from '../build-api.js';
-import { okReply, slotParams, visibleTo } from './common.js';
+import { assertConfirmed, okReply, slotParams, visibleTo } from './common.js';
 
 export function slotRoutes(app: FastifyInstance, context: RouteContext): void {
   const { registry, service, store, paths, deploys } = context;
@@ -68,7 +68,7 @@ export function slotRoutes(app: FastifyInstance, context: RouteContext): void {
     body: z.object({ confirm: z.string().describe('The slot name, typed again') }).strict(),
     response: okReply,
     handler: async ({ params, body, principal }) => {
-      if (body.confirm !== params.slot) throw new z.ZodError([{ code: 'custom', path: ['confirm'], message: `type the slot name "${params.slot}" to confirm`, input: body.confirm }]);
+      assertConfirmed(params.slot, body.confirm, 'clearing removes its releases, env and settings');
       deploys.cancel(params.slot, principal.actor);
       await service.clear(params.slot, principal.actor);
       return { ok: true as const };

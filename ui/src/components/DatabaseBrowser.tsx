@@ -1,7 +1,8 @@
 // Look into a slot's database: its tables (rows, size), a page of one table, and a read-only SQL console whose
 // results download as CSV. The daemon runs all of it as the slot's role in a READ ONLY transaction.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type QueryResult } from '../api.js';
+import type { QueryResult } from '../../../src/sdk/schemas.js';
+import { api } from '../api.js';
 import { bytes } from '../format.js';
 import { useAction } from '../notices.js';
 
