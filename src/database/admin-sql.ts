@@ -9,7 +9,9 @@ const { escapeIdentifier, escapeLiteral } = pg;
 export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>, database?: string): Promise<T> {
   const url = new URL(adminUrl);
   if (database) url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 10_000 });
+  // A lock that cannot be had within a minute is an error, not a wait: berth's copies run one after another, and
+  // one stuck behind a session that never lets go would hold up every later one.
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 10_000, options: '-c lock_timeout=60000' });
   try {
     await client.connect();
   } catch (error) {

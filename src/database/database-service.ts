@@ -160,6 +160,7 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
       return { slot, database: record.database, role: record.role, host, port, ...facts };
     },
     async close(): Promise<void> {
+      await snapshots.idle();
       await embedded?.stop();
     },
   };

@@ -226,7 +226,14 @@ export const slotDatabaseSchema = z.object({
   tables: z.number().optional(),
   connections: z.number().optional(),
 });
-export const snapshotSchema = z.object({ slot: z.string(), name: z.string(), auto: z.boolean(), createdAt: z.number(), sizeBytes: z.number().optional() });
+export const snapshotSchema = z.object({
+  slot: z.string(),
+  name: z.string(),
+  auto: z.boolean(),
+  ready: z.boolean().describe('A ready copy exists: restoring it is a rename, not a copy'),
+  createdAt: z.number(),
+  sizeBytes: z.number().optional(),
+});
 /** What a restore, reset or clone did: the automatic snapshot of the replaced data, and the sessions it ended. */
 export const replacedSchema = z.object({ kept: z.string().describe('The automatic snapshot of the data that was replaced'), endedConnections: z.number().int() });
 export const databaseTableSchema = z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() });

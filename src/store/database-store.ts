@@ -18,11 +18,13 @@ export interface SnapshotRecord {
   database: string;
   /** Made by berth before a restore, reset or clone, so that one can be undone. */
   auto: boolean;
+  /** A second copy (`<database>_ready`) exists, so a restore can rename it into place instead of copying. */
+  ready: boolean;
   createdAt: number;
 }
 
 type Row = Record<string, any>;
-const toSnapshot = (row: Row): SnapshotRecord => ({ slot: row.slot, name: row.name, database: row.database, auto: row.auto === 1, createdAt: row.created_at });
+const toSnapshot = (row: Row): SnapshotRecord => ({ slot: row.slot, name: row.name, database: row.database, auto: row.auto === 1, ready: row.ready === 1, createdAt: row.created_at });
 const toRecord = (row: Row): SlotDatabaseRecord => ({ slot: row.slot, enabled: row.enabled === 1, database: row.database, role: row.role, password: row.password, createdAt: row.created_at });
 
 export function createDatabaseStore(db: Db, now: () => number = Date.now) {
@@ -51,10 +53,13 @@ export function createDatabaseStore(db: Db, now: () => number = Date.now) {
       const row = db.prepare('SELECT * FROM db_snapshots WHERE slot = ? AND name = ?').get(slot, name) as Row | undefined;
       return row ? toSnapshot(row) : undefined;
     },
-    addSnapshot(snapshot: Omit<SnapshotRecord, 'createdAt'>): SnapshotRecord {
+    addSnapshot(snapshot: Omit<SnapshotRecord, 'createdAt' | 'ready'>): SnapshotRecord {
       const createdAt = now();
       db.prepare('INSERT INTO db_snapshots (slot, name, database, auto, created_at) VALUES (?, ?, ?, ?, ?)').run(snapshot.slot, snapshot.name, snapshot.database, snapshot.auto ? 1 : 0, createdAt);
-      return { ...snapshot, createdAt };
+      return { ...snapshot, ready: false, createdAt };
+    },
+    setReady(slot: string, name: string, ready: boolean): void {
+      db.prepare('UPDATE db_snapshots SET ready = ? WHERE slot = ? AND name = ?').run(ready ? 1 : 0, slot, name);
     },
     removeSnapshot(slot: string, name: string): void {
       db.prepare('DELETE FROM db_snapshots WHERE slot = ? AND name = ?').run(slot, name);

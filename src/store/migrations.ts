@@ -141,4 +141,9 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'a ready copy of the newest snapshot, for restores by rename',
+    sql: `ALTER TABLE db_snapshots ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

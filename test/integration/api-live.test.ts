@@ -83,7 +83,7 @@ test('secret values appear in no answer, log or live message unless revealed; th
   assert.equal(env.env.SHOWN, 'visible-value', 'a plain value is shown');
   assert.deepEqual(env.secrets, ['API_KEY', 'PLAIN_LOOKING']);
 
-  await eventually(() => assert.ok(live.messages.some((message) => message.type === 'logs' && message.lines.some((line) => line.text.includes('authorised by')))));
+  await eventually(() => assert.ok(live.messages.some((message) => message.type === 'logs' && message.lines.some((line) => line.text.includes('authorised by'))), 'the log line reached the socket'));
   const everything = [...bodies, JSON.stringify(live.messages)].join('\n');
   for (const secret of [API_KEY, MARKED, databasePassword, encodeURIComponent(databasePassword)]) assert.equal(everything.includes(secret), false, `${secret} leaked`);
 
@@ -98,7 +98,7 @@ test('the live socket: a reconnecting client with its cursors misses nothing and
   const first = await openLive();
   first.socket.send(JSON.stringify({ type: 'subscribe', topic: 'events' }));
   await berth.client.changeEnv('b', { set: { STEP: '1' } });
-  await eventually(() => assert.ok(first.messages.some((message) => message.type === 'events' && message.events.some((event) => event.message.includes('set STEP')))));
+  await eventually(() => assert.ok(first.messages.some((message) => message.type === 'events' && message.events.some((event) => event.message.includes('set STEP'))), 'the env event reached the socket'));
   const cursor = (first.messages.filter((message) => message.type === 'events').at(-1) as { cursor: number }).cursor;
   const seenBefore = first.messages.flatMap((message) => (message.type === 'events' ? message.events.map((event) => event.id) : []));
   first.socket.terminate();
@@ -109,7 +109,7 @@ test('the live socket: a reconnecting client with its cursors misses nothing and
   const second = await openLive();
   second.socket.send(JSON.stringify({ type: 'subscribe', topic: 'events', after: cursor }));
   await berth.client.changeEnv('b', { set: { STEP: '7' } });
-  await eventually(() => assert.ok(second.messages.some((message) => message.type === 'events' && message.events.some((event) => event.message.includes('set STEP') && event.id > cursor + 5))));
+  await eventually(() => assert.ok(second.messages.some((message) => message.type === 'events' && message.events.some((event) => event.message.includes('set STEP') && event.id > cursor + 5)), 'the later events reached the second socket'));
   const seenAfter = second.messages.flatMap((message) => (message.type === 'events' ? message.events.map((event) => event.id) : []));
   const all = [...seenBefore, ...seenAfter];
   assert.equal(new Set(all).size, all.length, 'no event twice');

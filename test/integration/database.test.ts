@@ -124,19 +124,59 @@ test('snapshot → change → restore gives the rows back, and the restore itsel
   assert.ok(events.includes('db.snapshot') && events.includes('db.restore'));
 });
 
+test('the newest named snapshot is kept ready, so restoring it is a rename; a newer snapshot takes over; deleting drops the copy', async () => {
+  const readyCopies = async () => {
+    const password = fs.readFileSync(path.join(berth.home, 'secrets', 'postgres-password'), 'utf8').trim();
+    const { port } = await berth.client.databaseServer();
+    const admin = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
+    await admin.connect();
+    try {
+      return (await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE '%\\_ready'")).rows.length;
+    } finally {
+      await admin.end();
+    }
+  };
+  const isReady = async (name: string) => (await berth.client.snapshots('a')).find((entry) => entry.name === name)?.ready === true;
+  const items = (await answer('a')).items;
+  await berth.client.snapshot('a', 'ready-one');
+  await eventually(async () => assert.ok(await isReady('ready-one'), 'ready-one has a ready copy'));
+  await request(`${berth.slotUrl('a')}/after-ready-one`, { method: 'POST' });
+  assert.equal((await answer('a')).items, items + 1);
+  for (let round = 0; round < 2; round++) {
+    // The second round uses the ready copy made again after the first restore consumed it.
+    await eventually(async () => assert.ok(await isReady('ready-one'), 'ready-one has a ready copy'));
+    await berth.client.restoreSnapshot('a', 'ready-one');
+    assert.equal((await answer('a')).items, items, `round ${round}: the snapshot's rows are back`);
+    await request(`${berth.slotUrl('a')}/round-${round}`, { method: 'POST' });
+  }
+  await eventually(async () => assert.ok(await isReady('ready-one'), 'ready-one has a ready copy'));
+  assert.equal(await readyCopies(), 1);
+
+  await berth.client.snapshot('a', 'ready-two');
+  await eventually(async () => assert.ok((await isReady('ready-two')) && !(await isReady('ready-one')), 'the ready copy moved to ready-two'));
+  assert.equal(await readyCopies(), 1, 'only the newest named snapshot has a ready copy');
+  await berth.client.deleteSnapshot('a', 'ready-two');
+  await eventually(async () => assert.ok(await isReady('ready-one'), 'the next newest takes over'));
+  await berth.client.deleteSnapshot('a', 'ready-one');
+  await eventually(async () => assert.equal(await readyCopies(), 0));
+  await berth.client.restoreSnapshot('a', (await berth.client.snapshots('a')).find((entry) => entry.name.startsWith('before-restore-'))!.name);
+  assert.equal((await answer('a')).items, items + 1, 'the automatic snapshot of the last restore holds the row written before it');
+});
+
 test("clone gives b a copy of a's data under b's own role; reset empties it (keeping a snapshot)", async () => {
+  const aItems = (await answer('a')).items;
   await berth.client.cloneDatabase('b', 'a');
   const asB = new pg.Client({ connectionString: await berth.client.databaseUrl('b') });
   await asB.connect();
   try {
-    assert.equal((await asB.query('SELECT count(*)::int AS n FROM items')).rows[0].n, 3, "a's rows, in b's database");
+    assert.equal((await asB.query('SELECT count(*)::int AS n FROM items')).rows[0].n, aItems, "a's rows, in b's database");
     await asB.query("INSERT INTO items (name) VALUES ('b owns this table now')");
     const { rows } = await asB.query("SELECT tableowner FROM pg_tables WHERE tablename = 'items'");
     assert.equal(rows[0].tableowner, 'slot_b');
   } finally {
     await asB.end();
   }
-  assert.equal((await answer('a')).items, 3, 'a is untouched');
+  assert.equal((await answer('a')).items, aItems, 'a is untouched');
 
   const reset = await berth.client.resetDatabase('b');
   assert.match(reset.kept, /^before-reset-/);
@@ -210,9 +250,10 @@ test('the browser lists tables and pages rows; the console reads as the slot rol
   const token = fs.readFileSync(path.join(berth.home, 'secrets', 'cli-token'), 'utf8').trim();
   const get = (url: string) => apiCall(berth, url, { token });
   const post = (url: string, body: unknown) => apiCall(berth, url, { method: 'POST', body, token });
+  const aItems = (await answer('a')).items;
 
   const tables = (await get('/api/v1/slots/a/database/tables')).json.tables;
-  assert.deepEqual(tables.map((table: { name: string; rows: number }) => [table.name, table.rows]), [['items', 3]]);
+  assert.deepEqual(tables.map((table: { name: string; rows: number }) => [table.name, table.rows]), [['items', aItems]]);
   const page = (await get('/api/v1/slots/a/database/tables/items/rows?limit=2&offset=1')).json;
   assert.deepEqual(page.columns, ['id', 'name']);
   assert.equal(page.rows.length, 2);
@@ -230,16 +271,17 @@ test('the browser lists tables and pages rows; the console reads as the slot rol
     assert.equal(refused.json.code, 'ERR_DB_QUERY_FAILED', sql);
     if (sql.includes('pg_sleep')) assert.match(refused.json.message, /longer than 5s/);
   }
-  assert.equal((await answer('a')).items, 3, 'nothing was written');
+  assert.equal((await answer('a')).items, aItems, 'nothing was written');
 });
 
 test('disable keeps the data (enable brings it back); --drop deletes it; clearing a slot never drops it', async () => {
+  const aItems = (await answer('a')).items;
   await berth.client.disableDatabase('a');
   assert.equal((await berth.client.database('a')).enabled, false);
-  assert.equal((await answer('a')).items, 3, 'the running app was left alone');
+  assert.equal((await answer('a')).items, aItems, 'the running app was left alone');
   await assert.rejects(berth.client.databaseUrl('a'), /no database/);
   await berth.client.enableDatabase('a');
-  assert.equal((await answer('a')).items, 3, 'the rows written before are still there');
+  assert.equal((await answer('a')).items, aItems, 'the rows written before are still there');
 
   await berth.client.clear('a');
   assert.equal((await berth.client.database('a')).enabled, true, 'clearing the slot left its database');

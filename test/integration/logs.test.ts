@@ -23,7 +23,7 @@ test('200,000 numbered lines printed as fast as possible all arrive, in order, a
     else assert.fail(`lines were missed: ${message.count} (${message.reason})`);
   }, controller.signal);
   await berth.client.deploy('a', fixture('log-flood'));
-  await eventually(() => assert.ok(received.some((line) => line.text === 'flood done')), { timeoutMs: 60_000, what: 'the flood to end' });
+  await eventually(() => assert.ok(received.some((line) => line.text === 'flood done'), 'the flood ended'), { timeoutMs: 60_000, what: 'the flood to end' });
   controller.abort();
   await following;
   const numbers = received.filter((line) => line.stream === 'out' && line.text.startsWith('line ')).map((line) => Number(line.text.slice(5)));
@@ -47,7 +47,7 @@ test('a reader resumes from its cursor with no gap and no duplicate, also when f
   const fromCursor: LogLineView[] = [];
   const controller = new AbortController();
   const following = berth.client.followLogs('a', { after: first.cursor }, (message) => message.type === 'lines' && fromCursor.push(...message.lines), controller.signal);
-  await eventually(() => assert.ok(fromCursor.length >= rest.lines.length));
+  await eventually(() => assert.ok(fromCursor.length >= rest.lines.length, 'every line after the cursor arrived'));
   controller.abort();
   await following;
   assert.deepEqual(fromCursor.slice(0, rest.lines.length).map((line) => line.seq), rest.lines.map((line) => line.seq));

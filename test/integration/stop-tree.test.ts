@@ -23,7 +23,7 @@ test('a process that now holds an exited root’s pid (alone in its own group) i
   // Stand-in for a recycled pid: a live, unrelated group leader whose pid we pass as an exited root's.
   const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
   try {
-    await eventually(() => assert.ok(isAlive(stranger.pid!)));
+    await eventually(() => assert.ok(isAlive(stranger.pid!), 'the stranger process runs'));
     const result = await stopProcessTree({ pid: stranger.pid!, graceMs: 200, rootExited: true });
     assert.deepEqual(result, { killed: false, survivors: [] });
     assert.equal(isAlive(stranger.pid!), true, 'the stranger still runs');

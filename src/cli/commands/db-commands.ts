@@ -64,7 +64,7 @@ export function registerDbCommands(program: Command, run: Run): void {
       run(async (client, output) => {
         const snapshots = await client.snapshots(slot);
         if (output.json) return output.line(JSON.stringify(snapshots, null, 2));
-        const rows = snapshots.map((entry) => [entry.name, formatTime(entry.createdAt), `${((entry.sizeBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB`, entry.auto ? 'automatic' : '']);
+        const rows = snapshots.map((entry) => [entry.name, formatTime(entry.createdAt), `${((entry.sizeBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB`, entry.auto ? 'automatic' : entry.ready ? 'instant restore' : '']);
         output.line(rows.length === 0 ? `slot ${slot} has no snapshots` : table(rows, ['NAME', 'TAKEN', 'SIZE', '']));
       }),
     );

@@ -110,6 +110,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
               <span className="muted">
                 {ago(snapshot.createdAt)} · {bytes(snapshot.sizeBytes ?? 0)}
                 {snapshot.auto ? ' · automatic' : ''}
+                {snapshot.ready ? ' · instant restore' : ''}
               </span>
               <span className="spacer" />
               <button type="button" disabled={busy} onClick={() => void act(() => api.restoreSnapshot(slot, snapshot.name), kept(`snapshot ${snapshot.name} restored`))}>
