@@ -54,8 +54,31 @@ try {
   const dumpTimes: number[] = [];
   const snapshotTimes: number[] = [];
   const restoreTimes: number[] = [];
+  const readyTimes: number[] = [];
+  // Each timed step starts from a checkpoint, so neither side pays for the other's writes still waiting in the
+  // server's buffers (a FILE_COPY copy begins with a checkpoint of its own).
+  const password = fs.readFileSync(path.join(berth.home, 'secrets', 'postgres-password'), 'utf8').trim();
+  const { port } = await berth.client.databaseServer();
+  const checkpoint = async () => {
+    const admin = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
+    await admin.connect();
+    await admin.query('CHECKPOINT');
+    await admin.end();
+  };
   for (let round = 0; round < ROUNDS; round++) {
+    await checkpoint();
     const [snapshotMs] = await time(() => berth.client.snapshot('a', `round-${round}`));
+    // The usual journey: snapshot, run a migration, find it wrong, restore. Meanwhile berth makes the snapshot's
+    // ready copy in the background; its time is reported, and the restore below waits for it if it is not done.
+    const [readyMs] = await time(async () => {
+      while (!(await berth.client.snapshots('a')).find((entry) => entry.name === `round-${round}`)?.ready) await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    readyTimes.push(readyMs);
+    const migration = new pg.Client({ connectionString: url });
+    await migration.connect();
+    await migration.query('CREATE TABLE migration_gone_wrong (id int)');
+    await migration.end();
+    await checkpoint();
     const [restoreMs] = await time(() => berth.client.restoreSnapshot('a', `round-${round}`));
     snapshotTimes.push(snapshotMs);
     restoreTimes.push(restoreMs);
@@ -63,6 +86,7 @@ try {
     const file = path.join(scratch, `round-${round}.dump`);
     // The anchor restores into slot b's emptied database, as its own role (what `berth db restore-file` does).
     await berth.client.resetDatabase('b');
+    await checkpoint();
     const [dumpMs] = await time(() => {
       execFileSync(tools.pgDump, ['--format=custom', `--file=${file}`], { env: envA });
       execFileSync(tools.pgRestore, ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${envB.PGDATABASE}`, file], { env: envB });
@@ -79,7 +103,9 @@ try {
       ['enable another database', `${secondEnable.toFixed(0)} ms`, ''],
       ['berth: snapshot + restore', `${berthMedian.toFixed(0)} ms`, `${(dumpMedian / berthMedian).toFixed(1)}× faster`],
       ['  of which snapshot', `${median(snapshotTimes).toFixed(0)} ms`, ''],
-      ['  of which restore (the replaced data kept as a snapshot)', `${median(restoreTimes).toFixed(0)} ms`, ''],
+      ['  of which restore (renames the ready copy in; the replaced data kept as a snapshot)', `${median(restoreTimes).toFixed(0)} ms`, ''],
+      ['  in the background: the ready copy (measured by polling)', `${median(readyTimes).toFixed(0)} ms`, ''],
+      ['berth: all copying, background included', `${median(berthTimes.map((value, index) => value + readyTimes[index])).toFixed(0)} ms`, `${(dumpMedian / median(berthTimes.map((value, index) => value + readyTimes[index]))).toFixed(1)}× faster`],
       [`anchor: pg_dump + pg_restore ${tools.version}`, `${dumpMedian.toFixed(0)} ms`, '1.0×'],
     ],
   );
