@@ -28,6 +28,8 @@ import { logRoutes } from './routes/logs.js';
 import { releaseRoutes } from './routes/releases.js';
 import { runtimeRoutes } from './routes/runtime.js';
 import { slotRoutes } from './routes/slots.js';
+import { hookRoutes } from './routes/hooks.js';
+import type { HooksService } from '../hooks/hooks-service.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { registerUi } from './ui-files.js';
 
@@ -35,6 +37,9 @@ export interface ApiDeps {
   service: SlotService;
   deploys: DeployService;
   database: DatabaseService;
+  hooks: HooksService;
+  /** Where senders deliver webhooks (null when the listener is off). */
+  hooksUrl: string | null;
   paths: BerthPaths;
   store: StateStore;
   auth: AdminAuth;
@@ -49,7 +54,7 @@ export interface RouteContext extends ApiDeps {
   hub: LiveHub;
 }
 
-const plugins = [databaseRoutes, databaseCopyRoutes, databaseBrowseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes];
+const plugins = [databaseRoutes, databaseCopyRoutes, databaseBrowseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes, hookRoutes];
 
 export interface RouteEntry {
   method: string;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { berthHomeFrom } from '../sdk/local-files.js';
 import { registerAdminCommands } from './commands/admin-commands.js';
 import { registerDbCommands } from './commands/db-commands.js';
+import { registerHooksCommands } from './commands/hooks-commands.js';
 import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
@@ -58,5 +59,6 @@ registerEnvCommands(program, run);
 registerLogsCommand(program, run);
 registerAdminCommands(program, run);
 registerDbCommands(program, run);
+registerHooksCommands(program, run);
 
 await program.parseAsync(process.argv);

@@ -57,6 +57,7 @@ function readEnvOverrides(env: Record<string, string | undefined>, fromFile: Con
   if (env.BERTH_DATABASE_ADMIN_URL) overrides.database = { ...fromFile.database, adminUrl: env.BERTH_DATABASE_ADMIN_URL };
   // Numbers stay strings when they are not numbers, so the schema reports them with their value.
   if (env.BERTH_ADMIN_PORT) overrides.adminPort = toNumberIfNumeric(env.BERTH_ADMIN_PORT);
+  if (env.BERTH_HOOKS_PORT) overrides.hooks = { ...fromFile.hooks, port: toNumberIfNumeric(env.BERTH_HOOKS_PORT) as number };
   return overrides as ConfigInput;
 }
 

@@ -23,6 +23,7 @@ export interface BerthPaths {
   /** The embedded PostgreSQL server (data/ inside) and its superuser password (0600). */
   postgresDir: string;
   postgresPassword: string;
+  webhookSecret: string;
 }
 
 export function resolvePaths(home: string): BerthPaths {
@@ -44,5 +45,6 @@ export function resolvePaths(home: string): BerthPaths {
     deployKey: (slot) => path.join(root, 'slots', slot, 'deploy_key'),
     postgresDir: path.join(root, 'postgres'),
     postgresPassword: path.join(root, 'secrets', 'postgres-password'),
+    webhookSecret: path.join(root, 'secrets', 'webhook-secret'),
   };
 }

@@ -68,6 +68,21 @@ export const configSchema = z
       .describe(
         "Per-slot Postgres databases: the embedded server's loopback port (another free one is used, and said, when it is taken); or adminUrl, a postgres:// URL of an external server whose role has CREATEDB and CREATEROLE; or useWorkspaceUrl, to use the daemon's PGURI (or DATABASE_URL) as that URL.",
       ),
+    hooks: z
+      .object({
+        enabled: z.boolean().default(true),
+        port: port.default(9001),
+        bind: z.string().min(1).nullable().default(null),
+        publicUrl: z.string().url().nullable().default(null),
+        maxBodyBytes: z.number().int().min(1024).max(25 * 1024 * 1024).default(5 * 1024 * 1024),
+        perMinute: z.number().int().min(1).default(300),
+        failuresPerMinute: z.number().int().min(1).default(30),
+        keepDeliveries: z.number().int().min(10).max(10_000).default(500),
+      })
+      .default({ enabled: true, port: 9001, bind: null, publicUrl: null, maxBodyBytes: 5 * 1024 * 1024, perMinute: 300, failuresPerMinute: 30, keepDeliveries: 500 })
+      .describe(
+        'Push-to-deploy webhooks: a listener of its own that serves only /hooks/* and /health (enabled; port, default 9001; bind, default the same address as bind); publicUrl, the address senders use when berth is behind a proxy; the body limit in bytes (maxBodyBytes, at most 25 MiB like GitHub); per source address, at most perMinute requests and failuresPerMinute failed verifications a minute before 429; how many deliveries the log keeps (keepDeliveries).',
+      ),
     drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long an old release may finish in-flight requests after a switch.'),
     stopGraceMs: z.number().int().min(0).default(5_000).describe('How long an app gets between SIGTERM and SIGKILL.'),
     restart: z
@@ -90,6 +105,10 @@ export const configSchema = z
   .superRefine((config, context) => {
     const seenNames = new Set<string>();
     const seenPorts = new Map<number, string>([[config.adminPort, 'adminPort']]);
+    if (config.hooks.enabled) {
+      if (config.hooks.port === config.adminPort) context.addIssue({ code: 'custom', path: ['hooks', 'port'], message: `port ${config.hooks.port} is already used by adminPort` });
+      else seenPorts.set(config.hooks.port, 'hooks.port');
+    }
     config.slots.forEach((slot, index) => {
       if (seenNames.has(slot.name)) {
         context.addIssue({ code: 'custom', path: ['slots', index, 'name'], message: `slot name "${slot.name}" is used twice` });

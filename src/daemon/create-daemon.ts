@@ -22,6 +22,9 @@ import { createAdminAuth } from '../auth/admin-auth.js';
 import { createAuthStore } from '../store/auth-store.js';
 import { createDatabaseService } from '../database/database-service.js';
 import { createDatabaseStore } from '../store/database-store.js';
+import { createHookStore } from '../store/hook-store.js';
+import { createHooksService, type HooksService } from '../hooks/hooks-service.js';
+import { buildHooksServer } from '../hooks/hooks-server.js';
 import { ensureCliToken } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
 import { startStatsSampler } from './stats-sampler.js';
@@ -41,6 +44,8 @@ export interface DaemonOptions {
 export interface DaemonInfo {
   pid: number;
   adminUrl: string;
+  /** Where senders deliver webhooks (null when the listener is off). */
+  hooksUrl: string | null;
   /** The address clients on this machine call (the bind address itself, not a display name). */
   apiUrl: string;
   slots: Record<string, string>;
@@ -142,8 +147,19 @@ export function createDaemon(options: DaemonOptions) {
     });
     // Deployments stop before the apps (closers run in reverse): a running build is cancelled, queued ones abandoned.
     closers.push(() => deploys.close());
+    const hooksUrl = config.hooks.enabled ? (config.hooks.publicUrl?.replace(/\/+$/, '') ?? `http://${displayHost}:${config.hooks.port}`) : null;
+    const hooks = createHooksService({
+      paths,
+      hooks: createHookStore(db, config.hooks.keepDeliveries, clock.now),
+      slots: () => config.slots.map(({ name }) => {
+        const settings = store.getSlot(name)?.settings ?? {};
+        return { slot: name, repo: settings.repo ?? null, branch: settings.branch ?? null, autoDeploy: settings.autoDeploy !== false, deployTags: settings.deployTags === true };
+      }),
+      deploy: (slot, source, actor) => deploys.request(slot, source, 'webhook', actor, { coalesce: true }),
+      now: clock.now,
+    });
     const auth = createAdminAuth({ store: createAuthStore(db, clock.now), cliToken: token });
-    const built = await buildApi({ service, deploys, database, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
+    const built = await buildApi({ service, deploys, database, hooks, hooksUrl, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
     const api: FastifyInstance = built.app;
     apiRoutes = built.routes;
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
@@ -151,6 +167,7 @@ export function createDaemon(options: DaemonOptions) {
       throw error.code === 'EADDRINUSE' ? portInUse(config.adminPort, config.bind) : error;
     });
     closers.push(() => api.close());
+    if (config.hooks.enabled) await listenHooks(config, hooks, logger, closers);
 
     const sampler = startStatsSampler({ runtimes, service, intervalMs: config.statsIntervalMs, logger });
     closers.push(() => sampler.stop());
@@ -166,6 +183,7 @@ export function createDaemon(options: DaemonOptions) {
       login: login ? { code: login.code, expiresAt: login.expiresAt } : null,
       pid: process.pid,
       adminUrl,
+      hooksUrl,
       apiUrl: `http://${config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.adminPort}`,
       slots: Object.fromEntries(config.slots.map((slot) => [slot.name, slotUrl(slot.port)])),
       startedAt: clock.now(),
@@ -212,8 +230,19 @@ function pickEnv(env: Record<string, string | undefined>, names: readonly string
   return picked;
 }
 
-function portInUse(port: number, host: string): BerthError {
-  return new BerthError('ERR_PORT_IN_USE', `Port ${port} (admin API) on ${host} is already in use by ${describePortOwner(port)}.`, { details: { port, host } });
+function portInUse(port: number, host: string, what = 'admin API'): BerthError {
+  return new BerthError('ERR_PORT_IN_USE', `Port ${port} (${what}) on ${host} is already in use by ${describePortOwner(port)}.`, { details: { port, host } });
+}
+
+/** The public webhook listener: its own server and port, so nothing of the admin API is reachable through it. */
+async function listenHooks(config: ResolvedConfig, hooks: HooksService, logger: Logger, closers: Array<() => Promise<void> | void>): Promise<void> {
+  const server = buildHooksServer(config.hooks, hooks, logger.child({ component: 'hooks' }));
+  const host = config.hooks.bind ?? config.bind;
+  await server.listen({ host, port: config.hooks.port }).catch(async (error: NodeJS.ErrnoException) => {
+    await server.close();
+    throw error.code === 'EADDRINUSE' ? portInUse(config.hooks.port, host, 'webhooks') : error;
+  });
+  closers.push(() => server.close());
 }
 
 function writeDaemonInfo(file: string, info: DaemonInfo): void {

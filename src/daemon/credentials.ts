@@ -1,9 +1,9 @@
-// The CLI's credential: a random token in a file only the owner can read (mode 0600).
+// Credentials berth makes itself (the CLI's token, the webhook secret): random, in files only the owner can read (0600).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function ensureCliToken(file: string): string {
+export function ensureSecretFile(file: string): string {
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
     if (existing.length >= 32) {
@@ -13,6 +13,13 @@ export function ensureCliToken(file: string): string {
   } catch {
     // No token yet: make one.
   }
+  return replaceSecretFile(file);
+}
+
+export const ensureCliToken = ensureSecretFile;
+
+/** Writes a new random secret into the file (a rotation) and returns it. */
+export function replaceSecretFile(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('base64url');
   // Write to a temp file with the right mode first, so the token is never readable by others, even briefly.

@@ -64,6 +64,10 @@ export function createDeployQueue(options: { concurrency: number }) {
       pump();
       return replaced;
     },
+    /** The slot's job waiting for its turn, if any. */
+    waiting(slot: string): DeployJob | null {
+      return slots.get(slot)?.waiting ?? null;
+    },
     /** Stops the slot's running job (its step's process tree is killed) and drops the waiting one; returns their ids. */
     cancel(slot: string): string[] {
       const queue = queueOf(slot);

@@ -50,6 +50,8 @@ export const errorCatalogue = {
   ERR_DB_BACKUP_FAILED: { status: 502, remedy: 'Read the pg_dump output quoted; the database itself is unchanged.' },
   ERR_DB_RESTORE_FAILED: { status: 400, remedy: 'Read the pg_restore output quoted: the file must be a dump made by `berth db backup` (pg_dump --format=custom). The slot kept its data.' },
   ERR_DB_QUERY_FAILED: { status: 400, remedy: 'Fix the statement (the console runs one read-only statement, for at most 5 s, as the slot’s own role).' },
+  ERR_HOOK_DELIVERY_UNKNOWN: { status: 404, remedy: 'Pick a delivery id from `berth hooks log`; the log keeps the newest hooks.keepDeliveries deliveries.' },
+  ERR_HOOK_NOT_REDELIVERABLE: { status: 409, remedy: 'Only a verified push can be routed again; for anything else, push again or redeliver from the sender (which checks the signature).' },
   ERR_ENV_UNKNOWN: { status: 404, remedy: 'Use a variable name shown by `berth env <slot>`.' },
   ERR_BAD_REQUEST: { status: 400, remedy: 'Fix the listed fields of the request and send it again.' },
   ERR_NOT_FOUND: { status: 404, remedy: 'Check the address; the API lives under /api/v1.' },

@@ -20,6 +20,9 @@ import {
   replacedSchema,
   slotDatabaseSchema,
   snapshotSchema,
+  hookDeliverySchema,
+  hookSecretSchema,
+  slotHooksSchema,
   tokenCreateResponseSchema,
   loginCodeSchema,
   type ApiTokenView,
@@ -172,6 +175,16 @@ export function createClient(options: ClientOptions) {
     /** The backup file as a stream of bytes. */
     backupDatabase: async (name: string) => (await send('GET', `${slot(name)}/database/backup`)).body!,
     restoreDatabaseFile: (name: string, file: string) => call(replacedSchema, 'POST', `${slot(name)}/database/restore-file`, new FileBody(file)),
+    slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),
+    revealHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret/reveal`, {}),
+    newSlotHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret`, {}),
+    removeSlotHookSecret: (name: string) => call(z.object({ ok: z.literal(true) }), 'DELETE', `${slot(name)}/hooks/secret`),
+    rotateWorkspaceHookSecret: () => call(hookSecretSchema, 'POST', '/api/v1/hooks/secret/rotate', {}),
+    hookDeliveries: (options: { slot?: string; limit?: number } = {}) => {
+      const query = new URLSearchParams(Object.entries(options).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));
+      return call(z.object({ deliveries: z.array(hookDeliverySchema) }), 'GET', `/api/v1/hooks/deliveries${query.size ? `?${query}` : ''}`).then((reply) => reply.deliveries);
+    },
+    redeliverHook: (id: number) => call(hookDeliverySchema, 'POST', `/api/v1/hooks/deliveries/${id}/redeliver`, {}),
     loginCode: () => call(loginCodeSchema, 'POST', '/api/v1/auth/login-codes', {}),
     setPassword: (password: string) => call(z.object({ ok: z.literal(true) }), 'PUT', '/api/v1/auth/password', { password }),
     releases: (name: string) => call(z.object({ live: z.number().nullable(), releases: z.array(releaseSchema) }), 'GET', `${slot(name)}/releases`),

@@ -134,6 +134,7 @@ export const slotSettingsSchema = z.object({
   healthPath: z.string().nullable().optional(),
   releaseCommand: z.string().nullable().optional(),
   autoDeploy: z.boolean().optional(),
+  deployTags: z.boolean().optional(),
   spaFallback: z.boolean().nullable().optional(),
   memoryLimitMb: z.number().int().nullable().optional(),
 });
@@ -239,3 +240,35 @@ export const replacedSchema = z.object({ kept: z.string().describe('The automati
 export const databaseTableSchema = z.object({ schema: z.string(), name: z.string(), rows: z.number(), sizeBytes: z.number() });
 export const queryResultSchema = z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean(), command: z.string().nullable() });
 export type QueryResult = z.infer<typeof queryResultSchema>;
+
+/** One webhook delivery in the log: what arrived, whether its signature held, and what berth did with it. */
+export const hookDeliverySchema = z.object({
+  id: z.number().int(),
+  source: z.string(),
+  deliveryId: z.string().nullable(),
+  receivedAt: z.number(),
+  address: z.string().nullable(),
+  event: z.string().nullable(),
+  repo: z.string().nullable(),
+  ref: z.string().nullable(),
+  commit: z.string().nullable(),
+  signature: z.string().describe('valid, missing, invalid, malformed or wrong-algorithm'),
+  scope: z.string().nullable().describe('Whose secret verified it: workspace or slot:<name>'),
+  outcome: z.enum(['queued', 'ignored', 'rejected', 'duplicate', 'pong']),
+  reason: z.string(),
+  routes: z.array(z.object({ slot: z.string(), deployment: z.string().nullable(), note: z.string() })),
+  redeliverable: z.boolean(),
+});
+export type HookDelivery = z.infer<typeof hookDeliverySchema>;
+/** What to paste into a repository's webhook settings for a slot. */
+export const slotHooksSchema = z.object({
+  slot: z.string(),
+  enabled: z.boolean(),
+  payloadUrl: z.string().nullable().describe('GitHub; Gitea/Forgejo and GitLab have their own in `urls`'),
+  urls: z.object({ github: z.string(), gitea: z.string(), gitlab: z.string() }).nullable(),
+  contentType: z.literal('application/json'),
+  events: z.array(z.string()),
+  secretScope: z.enum(['workspace', 'slot']),
+  tracking: z.object({ repo: z.string().nullable(), branch: z.string(), autoDeploy: z.boolean(), deployTags: z.boolean() }),
+});
+export const hookSecretSchema = z.object({ secret: z.string(), scope: z.string() });

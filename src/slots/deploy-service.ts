@@ -56,10 +56,12 @@ export function createDeployService(deps: DeployServiceDeps) {
     const run = trackDeployment(store, record, log, deps.now);
     const slot = record.slot;
     const slotRecord = store.getSlot(slot)!;
+    // Read again: a later push of a burst may have replaced the source while this deployment waited.
+    const source = store.getDeployment(record.id)?.source ?? record.source!;
     try {
       const built = await buildRelease({
         slot,
-        source: record.source!,
+        source,
         settings: slotRecord.settings,
         env: { ...deps.providedEnv?.(slot), ...slotRecord.env },
         filesDir: path.join(paths.releasesDir(slot), record.id),
@@ -95,14 +97,30 @@ export function createDeployService(deps: DeployServiceDeps) {
     }
   }
 
+  /**
+   * A burst of pushes builds the newest commit once: while a deployment of the same trigger waits for its turn, a
+   * newer request takes its place in it (the record and its log say so) instead of queueing another.
+   */
+  function coalesceInto(slot: string, source: DeploySource, trigger: DeploymentTrigger): DeploymentRecord | null {
+    const waiting = queue.waiting(slot);
+    const record = waiting ? store.getDeployment(waiting.id) : undefined;
+    if (!record || record.trigger !== trigger || record.status !== 'queued' || !store.replaceQueuedSource(record.id, source)) return null;
+    const what = source.type === 'git' && source.commit ? `commit ${source.commit.slice(0, 7)}` : 'a newer source';
+    activeLogs.get(record.id)?.append([`a newer ${trigger} request replaced what this deployment will build: now ${what}`]);
+    store.addEvent(slot, 'deploy.coalesced', `deployment ${record.id} (still waiting) will now build ${what}`, { deployment: record.id });
+    return store.getDeployment(record.id)!;
+  }
+
   return {
     /** Queues a deployment and returns its record at once (status queued or running); the work runs in the background. */
-    request(slot: string, source: DeploySource, trigger: DeploymentTrigger, actor: string | null = null): DeploymentRecord {
+    request(slot: string, source: DeploySource, trigger: DeploymentTrigger, actor: string | null = null, options: { coalesce?: boolean } = {}): DeploymentRecord {
       // Also the unknown-slot check.
       const settings = deps.slots.settings(slot);
       if (source.type === 'git' && !settings.repo) {
         throw new BerthError('ERR_SLOT_NO_SOURCE', `Slot ${slot} has no repository to deploy from.`, { details: { slot } });
       }
+      const coalesced = options.coalesce ? coalesceInto(slot, source, trigger) : null;
+      if (coalesced) return coalesced;
       const record = store.startDeployment(slot, trigger, { status: 'queued', source, actor, logFile: (id) => path.join(paths.deployLogsDir(slot), `${id}.log`) });
       const what = source.type === 'path' ? `folder ${source.path}` : source.commit ? `commit ${source.commit.slice(0, 7)}` : `the tip of ${settings.branch ?? 'main'}`;
       store.addEvent(slot, 'deploy.queued', `deployment ${record.id} of ${what} queued (${trigger})`, { deployment: record.id }, actor);

@@ -42,7 +42,8 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
         next[key] = value as string;
         break;
       case 'autoDeploy':
-        next.autoDeploy = value as boolean;
+      case 'deployTags':
+        next[key] = value as boolean;
         break;
       case 'spaFallback':
         next.spaFallback = value as boolean;

@@ -146,4 +146,35 @@ export const migrations: Migration[] = [
     name: 'a ready copy of the newest snapshot, for restores by rename',
     sql: `ALTER TABLE db_snapshots ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 6,
+    name: 'webhook deliveries and per-slot webhook secrets',
+    sql: `
+      CREATE TABLE hook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        delivery_id TEXT,
+        body_sha256 TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        address TEXT,
+        event TEXT,
+        repo TEXT,
+        ref TEXT,
+        commit_sha TEXT,
+        signature TEXT NOT NULL,
+        scope TEXT,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        push_json TEXT,
+        routes_json TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX hook_deliveries_delivery ON hook_deliveries (source, delivery_id);
+      CREATE INDEX hook_deliveries_body ON hook_deliveries (body_sha256);
+      CREATE TABLE hook_slot_secrets (
+        slot TEXT PRIMARY KEY REFERENCES slots(name),
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

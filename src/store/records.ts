@@ -28,6 +28,8 @@ export interface SlotSettings {
   releaseCommand?: string | null;
   /** Deploy on a webhook push (used by the webhook endpoint). */
   autoDeploy?: boolean;
+  /** Also deploy pushed tags of the repository (off: only the branch). */
+  deployTags?: boolean;
   /** Static sites: serve index.html for unknown paths (null: only when the site has no 404.html). */
   spaFallback?: boolean | null;
   /** Restart the app when its tree uses more MiB than this (null: the slot's limit in the config). */

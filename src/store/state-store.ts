@@ -197,6 +197,12 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
       notify({ kind: 'deployment', id, slot });
       return { id, slot, trigger, actor, status, releaseSeq: null, error: null, stages: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
     },
+    /** A waiting deployment takes a newer source (a later push of a burst); false if it is no longer waiting. */
+    replaceQueuedSource(id: string, source: DeploySource): boolean {
+      const changed = db.prepare("UPDATE deployments SET request_json = ? WHERE id = ? AND status = 'queued'").run(JSON.stringify(source), id).changes > 0;
+      if (changed) deploymentChanged(id);
+      return changed;
+    },
     markDeploymentRunning(id: string): void {
       db.prepare("UPDATE deployments SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
       deploymentChanged(id);

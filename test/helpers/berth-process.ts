@@ -12,6 +12,7 @@ export async function writeTestConfig(home: string, slotNames: string[], extra: 
   for (const name of slotNames) ports[name] = await getFreePort();
   const config = {
     adminPort: await getFreePort(),
+    hooks: { port: await getFreePort() },
     slots: slotNames.map((name) => ({ name, port: ports[name] })),
     internalPorts: randomPortRange(),
     health: { timeoutMs: 15_000, intervalMs: 50, path: '/' },

@@ -30,7 +30,8 @@ export async function startTestDaemon(options: TestDaemonOptions = {}) {
   const slotSpecs = options.slots ?? [{ name: 'a' }, { name: 'b' }];
   const slots: Array<{ name: string; port: number; memoryLimitMb: number | null }> = [];
   for (const spec of slotSpecs) slots.push({ name: spec.name, port: await getFreePort(), memoryLimitMb: spec.memoryLimitMb ?? null });
-  const config = resolveConfig({ ...fastTimings, adminPort: await getFreePort(), internalPorts: randomPortRange(), slots, ...options.config }, home);
+  const hooks = { port: await getFreePort(), ...options.config?.hooks };
+  const config = resolveConfig({ ...fastTimings, adminPort: await getFreePort(), internalPorts: randomPortRange(), slots, ...options.config, hooks }, home);
   // BERTH_TEST_LOG_DIR keeps each test daemon's own log, for looking into a failure.
   const logger = process.env.BERTH_TEST_LOG_DIR ? createLogger({ destination: `${process.env.BERTH_TEST_LOG_DIR}/${path.basename(home)}.log`, level: 'debug' }) : createSilentLogger();
   const daemon = createDaemon({ config, logger, uiDir: options.uiDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS, ...options.env } });
@@ -46,6 +47,7 @@ export async function startTestDaemon(options: TestDaemonOptions = {}) {
     info,
     client,
     daemon,
+    hooksUrl: `http://127.0.0.1:${config.hooks.port}`,
     slotUrl: (name: string) => `http://127.0.0.1:${slots.find((slot) => slot.name === name)!.port}`,
     async close() {
       await daemon.close();

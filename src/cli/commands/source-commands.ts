@@ -35,7 +35,7 @@ function printSettings(output: Output, view: { slot: string; settings: SlotSetti
   row('release', settings.releaseCommand ?? '(none)');
   row('memory limit', settings.memoryLimitMb ? `${settings.memoryLimitMb} MiB` : '(config)');
   row('spa fallback', settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : '(automatic)');
-  row('auto-deploy', settings.autoDeploy === false ? 'off' : 'on');
+  row('auto-deploy', settings.autoDeploy === false ? 'off' : settings.deployTags ? 'on (branch and tags)' : 'on');
   row('git token', view.gitToken === 'none' ? 'none' : `set (${view.gitToken})`);
   row('deploy key', view.deployKey ? 'yes (`berth slot deploy-key` prints it)' : 'none');
 }
@@ -50,6 +50,8 @@ export function registerSourceCommands(program: Command, run: Run): void {
   set
     .option('--auto-deploy', 'deploy on a webhook push (the default)')
     .option('--no-auto-deploy', 'do not deploy on a webhook push')
+    .option('--deploy-tags', 'also deploy pushed tags of the repository (webhook)')
+    .option('--no-deploy-tags', 'deploy only pushes to the branch (the default)')
     .option('--memory-limit <mib>', 'restart the app (zero downtime) when its process tree uses more MiB than this')
     .option('--spa', 'static sites: answer unknown paths with index.html')
     .option('--no-spa', 'static sites: answer unknown paths with 404')
@@ -60,6 +62,7 @@ export function registerSourceCommands(program: Command, run: Run): void {
         for (const [, key] of SETTABLE) if (typeof options[key] === 'string') patch[key] = options[key];
         // With both --auto-deploy and --no-auto-deploy defined, commander leaves the value unset unless one is given.
         if (typeof options.autoDeploy === 'boolean') patch.autoDeploy = options.autoDeploy;
+        if (typeof options.deployTags === 'boolean') patch.deployTags = options.deployTags;
         if (typeof options.spa === 'boolean') patch.spaFallback = options.spa;
         if (typeof options.memoryLimit === 'string') {
           const mib = Number(options.memoryLimit);

@@ -21,17 +21,18 @@ const TEXT_FIELDS: Array<[TextKey, string, string]> = [
 /** Errors from the daemon that concern one field. */
 const FIELD_OF_CODE: Record<string, TextKey> = { ERR_REPO_INVALID: 'repo', ERR_BRANCH_INVALID: 'branch' };
 
-type Form = Record<TextKey, string> & { memoryLimitMb: string; autoDeploy: boolean; spaFallback: 'auto' | 'on' | 'off' };
+type Form = Record<TextKey, string> & { memoryLimitMb: string; autoDeploy: boolean; deployTags: boolean; spaFallback: 'auto' | 'on' | 'off' };
 
 function toForm(settings: SlotSettingsView): Form {
   const text = Object.fromEntries(TEXT_FIELDS.map(([key]) => [key, settings[key] ?? ''])) as Record<TextKey, string>;
-  return { ...text, memoryLimitMb: settings.memoryLimitMb ? String(settings.memoryLimitMb) : '', autoDeploy: settings.autoDeploy !== false, spaFallback: settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : 'auto' };
+  return { ...text, memoryLimitMb: settings.memoryLimitMb ? String(settings.memoryLimitMb) : '', autoDeploy: settings.autoDeploy !== false, deployTags: settings.deployTags === true, spaFallback: settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : 'auto' };
 }
 
 function toPatch(form: Form): Record<string, unknown> {
   const patch: Record<string, unknown> = Object.fromEntries(TEXT_FIELDS.map(([key]) => [key, form[key].trim() === '' ? null : form[key].trim()]));
   patch.memoryLimitMb = form.memoryLimitMb.trim() === '' ? null : Number(form.memoryLimitMb);
   patch.autoDeploy = form.autoDeploy;
+  patch.deployTags = form.deployTags;
   patch.spaFallback = form.spaFallback === 'auto' ? null : form.spaFallback === 'on';
   return patch;
 }
@@ -103,6 +104,10 @@ export function SettingsForm({ slot }: { slot: string }) {
       <div className="field checkbox">
         <input id="setting-autoDeploy" type="checkbox" checked={form.autoDeploy} onChange={(event) => set('autoDeploy', event.target.checked)} />
         <label htmlFor="setting-autoDeploy">Deploy automatically when the branch is pushed (webhook)</label>
+      </div>
+      <div className="field checkbox">
+        <input id="setting-deployTags" type="checkbox" checked={form.deployTags} onChange={(event) => set('deployTags', event.target.checked)} />
+        <label htmlFor="setting-deployTags">Also deploy pushed tags</label>
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>
