@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildUi, launchBrowser } from '../helpers/browser.js';
 import { createTestRepo, type TestRepo } from '../helpers/git-repos.js';
 import { request } from '../helpers/http.js';
+import { githubPush, sendGithub } from '../helpers/hook-sender.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 import { eventually } from '../helpers/wait.js';
@@ -145,6 +146,24 @@ test('the Database tab: create, snapshot, look at tables, run a read-only statem
   await page.getByText(/the previous data is kept as snapshot before-reset-/).waitFor();
   await page.locator('[data-snapshot^="before-reset-"]').waitFor();
   await page.screenshot({ path: path.join(shotsDir, 'database-tab.png'), fullPage: true });
+});
+
+test('the Webhooks tab: what to paste into GitHub, the secret on request, deliveries with redeliver', async () => {
+  await page.goto(`${berth.info.apiUrl}/slots/a/webhooks`);
+  await page.getByText(`http://localhost:${berth.config.hooks.port}/hooks/github`, { exact: true }).waitFor();
+  await page.getByText('application/json', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  const secret = (await berth.client.revealHookSecret('a')).secret;
+  await page.getByText(secret, { exact: true }).waitFor();
+  const sha = repo.commit({ 'README.md': 'pushed\n' }, 'pushed through a webhook');
+  const answer = await sendGithub(berth.hooksUrl, secret, 'push', githubPush(repo.url, { after: sha }));
+  assert.equal(answer.body.outcome, 'queued', answer.body.reason);
+  await page.reload();
+  const row = page.locator(`[data-delivery="${answer.body.delivery}"]`);
+  await row.getByText(sha.slice(0, 7), { exact: true }).waitFor();
+  await row.getByRole('button', { name: 'Redeliver' }).click();
+  await page.getByText(/redelivery of \d+ by \S+: queued for slots a/).first().waitFor();
+  await page.screenshot({ path: path.join(shotsDir, 'webhooks-tab.png'), fullPage: true });
 });
 
 test('follow the log live, filter it, and sign out', async () => {

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { api } from '../api.js';
 import { Activity } from '../components/Activity.js';
 import { DatabasePanel } from '../components/DatabasePanel.js';
+import { WebhooksPanel } from '../components/WebhooksPanel.js';
 import { DeployView } from '../components/DeployView.js';
 import { EnvEditor } from '../components/EnvEditor.js';
 import { History } from '../components/History.js';
@@ -19,6 +20,7 @@ const TABS = [
   ['settings', 'Settings'],
   ['env', 'Env'],
   ['database', 'Database'],
+  ['webhooks', 'Webhooks'],
   ['history', 'History'],
   ['danger', 'Danger zone'],
 ] as const;
@@ -82,6 +84,7 @@ export function SlotPage({ slot, tab }: { slot: string; tab: string }) {
       {tab === 'settings' && <SettingsForm slot={slot} />}
       {tab === 'env' && <EnvEditor slot={slot} />}
       {tab === 'database' && <DatabasePanel slot={slot} />}
+      {tab === 'webhooks' && <WebhooksPanel slot={slot} />}
       {tab === 'history' && <History slot={slot} />}
       {tab === 'danger' && <DangerZone slot={slot} />}
     </section>
