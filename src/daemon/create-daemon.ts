@@ -24,6 +24,9 @@ import { createDatabaseService } from '../database/database-service.js';
 import { createDatabaseStore } from '../store/database-store.js';
 import { createHookStore } from '../store/hook-store.js';
 import { createHooksService, type HooksService } from '../hooks/hooks-service.js';
+import { detectCoder } from '../coder/coder-env.js';
+import { createPublicUrls } from '../coder/public-urls.js';
+import { assertSlug } from '../coder/slugs.js';
 import { buildHooksServer } from '../hooks/hooks-server.js';
 import { ensureCliToken } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
@@ -50,6 +53,8 @@ export interface DaemonInfo {
   apiUrl: string;
   slots: Record<string, string>;
   startedAt: number;
+  /** The Coder workspace berth runs in (null on a plain machine), and what stops its subdomain apps, if anything. */
+  coder?: { workspace: string | null; agent: string | null; owner: string | null; problem: string | null } | null;
   /** A one-time login code, made when no admin password is set yet (never written to disk). */
   login?: { code: string; expiresAt: number } | null;
 }
@@ -61,7 +66,7 @@ export function createDaemon(options: DaemonOptions) {
   const closers: Array<() => Promise<void> | void> = [];
   let apiRoutes: RouteEntry[] = [];
   const displayHost = config.bind === '127.0.0.1' || config.bind === '0.0.0.0' ? 'localhost' : config.bind;
-  const slotUrl = (port: number) => `http://${displayHost}:${port}`;
+  const coder = detectCoder(options.env);
 
   async function start(): Promise<DaemonInfo> {
     fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
@@ -72,7 +77,9 @@ export function createDaemon(options: DaemonOptions) {
     const store = createStateStore(db, clock.now);
     store.ensureSlots(config.slots.map((slot) => slot.name));
     const token = ensureCliToken(paths.cliToken);
-    const adminUrl = `http://${displayHost}:${config.adminPort}`;
+    const urls = createPublicUrls({ config, coder, displayHost, slugOf: (name) => store.getSlot(name)?.settings.slug ?? name });
+    const adminUrl = urls.admin();
+    if (coder?.problem) logger.warn({ problem: coder.problem }, 'Coder subdomain apps cannot work');
 
     const database = createDatabaseService({
       config,
@@ -97,7 +104,8 @@ export function createDaemon(options: DaemonOptions) {
     closers.push(() => logs.forEach((log) => log.close()));
     for (const slot of config.slots) {
       const log = openSlotLog({ dir: paths.slotLogsDir(slot.name), maxFileBytes: config.logs.maxFileBytes, maxFiles: config.logs.maxFiles, now: clock.now });
-      const front = createSlotFront({ slot: slot.name, host: config.bind, port: slot.port, pageInfo: { slot: slot.name, slotUrl: slotUrl(slot.port), adminUrl } });
+      const pageInfo = { slot: slot.name, adminUrl, get slotUrl() { return urls.slot(slot.name); } };
+      const front = createSlotFront({ slot: slot.name, host: config.bind, port: slot.port, pageInfo });
       logs.set(slot.name, log);
       fronts.set(slot.name, front);
       runtimes.set(
@@ -112,7 +120,8 @@ export function createDaemon(options: DaemonOptions) {
           clock,
           logger: logger.child({ component: 'slot', slot: slot.name }),
           daemonEnv: options.env,
-          providedEnv: () => database.env(slot.name),
+          // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.
+          providedEnv: () => ({ PUBLIC_URL: urls.slot(slot.name), ...database.env(slot.name) }),
           providedSecrets: () => database.secrets(slot.name),
         }),
       );
@@ -132,7 +141,19 @@ export function createDaemon(options: DaemonOptions) {
       closers.push(() => front.close());
     }
 
-    const service = createSlotService({ config, store, runtimes, logs, slotUrl: (name) => slotUrl(runtimes.get(name)!.config.port), providedSecrets: (name) => database.secrets(name) });
+    const service = createSlotService({
+      config,
+      store,
+      runtimes,
+      logs,
+      slotUrl: (name) => urls.slot(name),
+      providedSecrets: (name) => database.secrets(name),
+      checkSettings: (name, next) => {
+        if (next.slug === undefined || next.slug === null) return;
+        const otherSlugs = new Map(config.slots.filter((slot) => slot.name !== name).map((slot) => [store.getSlot(slot.name)?.settings.slug ?? slot.name, slot.name]));
+        assertSlug(next.slug, { otherSlugs, coder });
+      },
+    });
     const deploys = createDeployService({
       config,
       paths,
@@ -141,13 +162,13 @@ export function createDaemon(options: DaemonOptions) {
       gitHelpers: writeGitHelpers(paths.runDir),
       nodePath: options.nodePath ?? process.execPath,
       baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
-      providedEnv: (slot) => database.env(slot),
+      providedEnv: (slot) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot) }),
       logger: logger.child({ component: 'deploy' }),
       now: clock.now,
     });
     // Deployments stop before the apps (closers run in reverse): a running build is cancelled, queued ones abandoned.
     closers.push(() => deploys.close());
-    const hooksUrl = config.hooks.enabled ? (config.hooks.publicUrl?.replace(/\/+$/, '') ?? `http://${displayHost}:${config.hooks.port}`) : null;
+    const hooksUrl = urls.hooks();
     const hooks = createHooksService({
       paths,
       hooks: createHookStore(db, config.hooks.keepDeliveries, clock.now),
@@ -185,7 +206,8 @@ export function createDaemon(options: DaemonOptions) {
       adminUrl,
       hooksUrl,
       apiUrl: `http://${config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.adminPort}`,
-      slots: Object.fromEntries(config.slots.map((slot) => [slot.name, slotUrl(slot.port)])),
+      slots: Object.fromEntries(config.slots.map((slot) => [slot.name, urls.slot(slot.name)])),
+      coder: coder ? { workspace: coder.workspace, agent: coder.agent, owner: coder.owner, problem: coder.problem } : null,
       startedAt: clock.now(),
     };
     writeDaemonInfo(paths.daemonInfo, { ...info, login: undefined });

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const info = await daemon.start();
     token = fs.readFileSync(paths.cliToken, 'utf8').trim();
     const slots = Object.entries(info.slots).map(([name, url]) => `  slot ${name}  ${url}`).join('\n');
-    process.stdout.write(`berth ${version} is up (pid ${process.pid}, home ${config.home})\n  admin   ${info.adminUrl}\n${info.hooksUrl ? `  hooks   ${info.hooksUrl}/hooks/github (push to deploy: \`berth hooks info <slot>\`)\n` : ''}${slots}\n  logs    ${paths.daemonLog}\n${loginHelp(info.login ?? null)}`);
+    process.stdout.write(`berth ${version} is up (pid ${process.pid}, home ${config.home})\n  admin   ${info.adminUrl}\n${info.hooksUrl ? `  hooks   ${info.hooksUrl}/hooks/github (push to deploy: \`berth hooks info <slot>\`)\n` : ''}${slots}\n${info.coder?.problem ? `  coder   ${info.coder.problem}\n` : ''}  logs    ${paths.daemonLog}\n${loginHelp(info.login ?? null)}`);
   } catch (error) {
     await daemon.close();
     const message = isBerthError(error) ? `${error.message}\n  → ${error.remedy}` : (error as Error).stack ?? String(error);

@@ -135,6 +135,7 @@ export const slotSettingsSchema = z.object({
   releaseCommand: z.string().nullable().optional(),
   autoDeploy: z.boolean().optional(),
   deployTags: z.boolean().optional(),
+  slug: z.string().nullable().optional(),
   spaFallback: z.boolean().nullable().optional(),
   memoryLimitMb: z.number().int().nullable().optional(),
 });

@@ -23,6 +23,8 @@ export interface SlotServiceDeps {
   runtimes: Map<string, SlotRuntime>;
   logs: Map<string, SlotLog>;
   slotUrl(slot: string): string;
+  /** Checks a slot's next settings against the others (a Coder slug must be unique); throws if they cannot be. */
+  checkSettings?(slot: string, next: SlotSettings): void;
   /** Secrets berth provides a slot besides its env (its database password and URL). */
   providedSecrets?(slot: string): string[];
 }
@@ -136,6 +138,7 @@ export function createSlotService(deps: SlotServiceDeps) {
       const slot = runtime(name);
       return slot.exclusive(async () => {
         const next = applySettingsPatch(store.getSlot(name)!.settings, patch);
+        deps.checkSettings?.(name, next);
         store.setSlotSettings(name, next);
         store.addEvent(name, 'slot.settings', `settings of slot ${name} changed: ${Object.keys(patch).join(', ')}`, { fields: Object.keys(patch) }, actor);
         return next;

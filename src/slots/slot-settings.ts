@@ -1,6 +1,7 @@
 // Checks and applies a change of a slot's settings: every value is validated before anything is stored.
 import type { z } from 'zod';
 import { checkBranch, checkRepoUrl, checkRootFolder } from '../deploy/git-inputs.js';
+import { SLUG_PATTERN } from '../coder/slugs.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { slotSettingsPatchSchema } from '../sdk/schemas.js';
 import type { SlotSettings } from '../store/records.js';
@@ -40,6 +41,10 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
       case 'releaseCommand':
         if ((value as string).includes('\n')) invalid(key, value as string, 'one command line');
         next[key] = value as string;
+        break;
+      case 'slug':
+        if (!SLUG_PATTERN.test(value as string)) invalid('slug', value as string, 'lowercase letters, digits and single dashes, starting and ending with a letter or digit');
+        next.slug = value as string;
         break;
       case 'autoDeploy':
       case 'deployTags':

@@ -28,6 +28,8 @@ export interface SlotSettings {
   releaseCommand?: string | null;
   /** Deploy on a webhook push (used by the webhook endpoint). */
   autoDeploy?: boolean;
+  /** The slot's subdomain slug in a Coder workspace (default: the slot's name). */
+  slug?: string | null;
   /** Also deploy pushed tags of the repository (off: only the branch). */
   deployTags?: boolean;
   /** Static sites: serve index.html for unknown paths (null: only when the site has no 404.html). */

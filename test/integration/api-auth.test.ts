@@ -18,7 +18,8 @@ before(async () => {
 after(() => berth.close());
 
 /** The only routes anyone may call: the health check, the sign-in, and the UI's static shell (no data). */
-const PUBLIC = new Set(['GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/auth/login', 'GET /*', 'HEAD /*']);
+// A slot's health (its state only) is public for Coder's app healthcheck, which carries no credentials.
+const PUBLIC = new Set(['GET /api/v1/health', 'HEAD /api/v1/health', 'GET /api/v1/slots/:slot/health', 'HEAD /api/v1/slots/:slot/health', 'POST /api/v1/auth/login', 'GET /*', 'HEAD /*']);
 
 test('every route fastify knows, except the public few, answers 401 without credentials', async () => {
   const routes = berth.daemon.routes();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ensureDeployKey, readDeployKey } from '../../deploy/deploy-key.js';
 import { settingsResponseSchema, slotSettingsPatchSchema, slotStatusSchema } from '../../sdk/schemas.js';
 import type { RouteContext } from '../build-api.js';
+import { ANSWERED } from '../route.js';
 import { assertConfirmed, okReply, slotParams, visibleTo } from './common.js';
 
 export function slotRoutes(app: FastifyInstance, context: RouteContext): void {
@@ -33,6 +34,20 @@ export function slotRoutes(app: FastifyInstance, context: RouteContext): void {
     params: slotParams,
     response: slotStatusSchema,
     handler: async ({ params }) => service.status(params.slot)[0],
+  });
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot/health',
+    tag: 'slots',
+    summary: "Is the slot's app running (for Coder's app healthcheck): 200 when running, 503 otherwise; says no more than the state",
+    access: 'public',
+    params: slotParams,
+    response: z.object({ slot: z.string(), state: z.string() }),
+    handler: async ({ params, reply }) => {
+      const { state } = service.status(params.slot)[0];
+      await reply.status(state === 'running' ? 200 : 503).send({ slot: params.slot, state });
+      return ANSWERED;
+    },
   });
   registry.add(app, {
     method: 'GET',

@@ -15,6 +15,7 @@ const SETTABLE: Array<[flag: string, key: keyof SlotSettingsView, help: string]>
   ['--static-dir <folder>', 'staticDir', 'serve this built folder as a static site'],
   ['--health-path <path>', 'healthPath', 'path polled before traffic switches to a new release'],
   ['--release-command <line>', 'releaseCommand', 'run after the build with the database env, before the switch (migrations); a failure fails the deploy'],
+  ['--slug <slug>', 'slug', "the slot's subdomain in a Coder workspace (default: the slot's name)"],
 ];
 
 const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback'];
@@ -32,6 +33,7 @@ function printSettings(output: Output, view: { slot: string; settings: SlotSetti
   row('start', settings.startCommand ?? '(detected)');
   row('static folder', settings.staticDir ?? '(detected)');
   row('health path', settings.healthPath ?? '(config default)');
+  row('coder slug', settings.slug ?? `${view.slot} (the slot's name)`);
   row('release', settings.releaseCommand ?? '(none)');
   row('memory limit', settings.memoryLimitMb ? `${settings.memoryLimitMb} MiB` : '(config)');
   row('spa fallback', settings.spaFallback === true ? 'on' : settings.spaFallback === false ? 'off' : '(automatic)');

@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { useAction } from '../notices.js';
 import { useModKey } from '../shortcuts.js';
 
-type TextKey = 'repo' | 'branch' | 'root' | 'installCommand' | 'buildCommand' | 'startCommand' | 'releaseCommand' | 'staticDir' | 'healthPath';
+type TextKey = 'repo' | 'branch' | 'root' | 'installCommand' | 'buildCommand' | 'startCommand' | 'releaseCommand' | 'staticDir' | 'healthPath' | 'slug';
 const TEXT_FIELDS: Array<[TextKey, string, string]> = [
   ['repo', 'Repository', 'https://github.com/you/app.git, git@github.com:you/app.git or a local path'],
   ['branch', 'Branch', 'main'],
@@ -17,6 +17,7 @@ const TEXT_FIELDS: Array<[TextKey, string, string]> = [
   ['releaseCommand', 'Release command', 'none; runs after the build with the database env (e.g. npm run migrate)'],
   ['staticDir', 'Static folder', 'detected (dist, build, out, public…)'],
   ['healthPath', 'Health-check path', '/ (from the config)'],
+  ['slug', 'Subdomain slug (Coder)', "the slot's name"],
 ];
 /** Errors from the daemon that concern one field. */
 const FIELD_OF_CODE: Record<string, TextKey> = { ERR_REPO_INVALID: 'repo', ERR_BRANCH_INVALID: 'branch' };

@@ -1,0 +1,68 @@
+// berth inside a Coder workspace (the agent's environment given to a real daemon): public subdomain URLs for the
+// slots, the admin and the hooks listener; slug settings checked against Coder's rules; PUBLIC_URL and BERTH_SLOT
+// reach the app; the per-slot health answer Coder's app healthcheck polls.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runCli } from '../helpers/berth-process.js';
+import { request } from '../helpers/http.js';
+import { fixture } from '../helpers/temp.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+
+const env = { CODER: 'true', CODER_WORKSPACE_NAME: 'shop', CODER_WORKSPACE_AGENT_NAME: 'main', CODER_WORKSPACE_OWNER_NAME: 'ada', VSCODE_PROXY_URI: 'https://{{port}}--main--shop--ada.apps.example.com' };
+const app = (slug: string) => `https://${slug}--main--shop--ada.apps.example.com`;
+
+let berth: TestDaemon;
+before(async () => {
+  berth = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }], env });
+});
+after(() => berth.close());
+
+test('the slots, the admin and the hooks listener have Coder subdomain URLs', async () => {
+  assert.deepEqual(berth.info.slots, { a: app('a'), b: app('b') });
+  assert.equal(berth.info.adminUrl, app('admin'));
+  assert.equal(berth.info.hooksUrl, app('hooks'));
+  assert.deepEqual(berth.info.coder, { workspace: 'shop', agent: 'main', owner: 'ada', problem: null });
+  assert.match((await request(berth.slotUrl('a'))).body, new RegExp(app('a').replace(/\./g, '\\.')), 'the placeholder page shows the public URL');
+  assert.equal((await berth.client.slotHooks('a')).payloadUrl, `${app('hooks')}/hooks/github`);
+});
+
+test('a slug is a checked setting: the URL, the placeholder and the CLI follow it', async () => {
+  await berth.client.updateSettings('a', { slug: 'storefront' });
+  assert.equal((await berth.client.status()).find((slot) => slot.slot === 'a')?.url, app('storefront'));
+  assert.match((await request(berth.slotUrl('a'))).body, /storefront--main--shop--ada/);
+  const status = await runCli(berth.home, ['status']);
+  assert.match(status.stdout, /storefront--main--shop--ada\.apps\.example\.com/);
+  const refusals: Array<[string, RegExp]> = [
+    ['b', /slot b already uses it/],
+    ['admin', /berth's own app names/],
+    ['4000', /port number/],
+    ['Shop', /lowercase letters/],
+    ['x'.repeat(50), /DNS allows 63/],
+  ];
+  for (const [slug, why] of refusals) {
+    await assert.rejects(berth.client.updateSettings('a', { slug }), (error: Error & { code?: string }) => error.code === 'ERR_SETTINGS_INVALID' && why.test(error.message), slug);
+  }
+  assert.equal((await berth.client.status()).find((slot) => slot.slot === 'a')?.url, app('storefront'), 'a refused slug changed nothing');
+});
+
+test("the app gets PUBLIC_URL and BERTH_SLOT; Coder's healthcheck reads the slot's health without credentials", async () => {
+  const health = `${berth.info.apiUrl}/api/v1/slots/a/health`;
+  const before = await request(health);
+  assert.equal(before.status, 503);
+  assert.deepEqual(JSON.parse(before.body), { slot: 'a', state: 'empty' });
+  await berth.client.deploy('a', fixture('echo'));
+  const seen = JSON.parse((await request(berth.slotUrl('a'))).body).env as Record<string, string>;
+  assert.equal(seen.PUBLIC_URL, app('storefront'));
+  assert.equal(seen.BERTH_SLOT, 'a');
+  assert.equal((await request(health)).status, 200);
+});
+
+test('without a wildcard hostname berth says why and keeps port URLs', async () => {
+  const plain = await startTestDaemon({ slots: [{ name: 'a' }], env: { ...env, VSCODE_PROXY_URI: '' } });
+  try {
+    assert.match(plain.info.slots.a, /^http:\/\/localhost:\d+$/);
+    assert.match(plain.info.coder?.problem ?? '', /subdomain apps cannot work/);
+  } finally {
+    await plain.close();
+  }
+});
