@@ -6,6 +6,7 @@ import { registerDbCommands } from './commands/db-commands.js';
 import { registerHooksCommands } from './commands/hooks-commands.js';
 import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
+import { registerLifecycleCommands } from './commands/lifecycle-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
 import { registerSlotCommands, type Run } from './commands/slot-commands.js';
 import { registerSourceCommands } from './commands/source-commands.js';
@@ -42,16 +43,7 @@ const run: Run = async (work) => {
   }
 };
 
-program
-  .command('up')
-  .description('start berth in the foreground (daemon plus a watchdog that restarts it); Ctrl-C stops everything')
-  .action(async () => {
-    const { runWatchdog } = await import('../daemon/watchdog.js');
-    const options = program.opts<{ home?: string }>();
-    const env = options.home ? { ...process.env, BERTH_HOME: options.home } : process.env;
-    process.exitCode = await runWatchdog({ env, say: (line) => process.stderr.write(`${line}\n`) });
-  });
-
+registerLifecycleCommands(program);
 registerSlotCommands(program, run);
 registerDeployCommands(program, run);
 registerSourceCommands(program, run);

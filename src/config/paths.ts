@@ -8,6 +8,10 @@ export interface BerthPaths {
   stateDb: string;
   runDir: string;
   daemonInfo: string;
+  /** The pid of the running `berth up` (its watchdog), for `berth down` and a second `berth up`. */
+  pidFile: string;
+  /** What a detached `berth up` prints (its own and the daemon's start-up lines). */
+  upLog: string;
   cliToken: string;
   daemonLog: string;
   slotDir(slot: string): string;
@@ -34,6 +38,8 @@ export function resolvePaths(home: string): BerthPaths {
     stateDb: path.join(root, 'state.db'),
     runDir: path.join(root, 'run'),
     daemonInfo: path.join(root, DAEMON_INFO_FILE),
+    pidFile: path.join(root, 'run', 'berth.pid'),
+    upLog: path.join(root, 'logs', 'berth-up.log'),
     cliToken: path.join(root, CLI_TOKEN_FILE),
     daemonLog: path.join(root, 'logs', 'daemon.log'),
     slotDir: (slot) => path.join(root, 'slots', slot),

@@ -3,9 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CONFIG } from './exit-codes.js';
+import { releasePidFile, writePidFile } from './pid-file.js';
 
 export interface WatchdogOptions {
   env: NodeJS.ProcessEnv;
+  /** Holds this process's pid while it runs, so `berth down` and a second `berth up` find it. */
+  pidFile?: string;
   /** Writes a line for the person at the terminal. */
   say(line: string): void;
 }
@@ -22,7 +25,8 @@ export function runWatchdog(options: WatchdogOptions): Promise<number> {
   let delay = FIRST_DELAY_MS;
   let restartTimer: NodeJS.Timeout | null = null;
 
-  return new Promise((resolve) => {
+  if (options.pidFile) writePidFile(options.pidFile);
+  const done = new Promise<number>((resolve) => {
     const launch = () => {
       const startedAt = Date.now();
       child = spawn(process.execPath, daemonArgs, { stdio: 'inherit', env: options.env });
@@ -55,6 +59,9 @@ export function runWatchdog(options: WatchdogOptions): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
     launch();
+  });
+  return done.finally(() => {
+    if (options.pidFile) releasePidFile(options.pidFile);
   });
 }
 

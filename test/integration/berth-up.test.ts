@@ -1,11 +1,13 @@
-// `berth up` refusing a bad config, and stopping cleanly on SIGTERM (as a service manager would stop it).
+// `berth up` refusing a bad config, stopping cleanly on SIGTERM (as a service manager would stop it), and running in the
+// background with `--detach` until `berth down`.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { connectLocal, createClient } from '../../src/sdk/client.js';
-import { killBerthUp, processesInside, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
+import { killBerthUp, processesInside, runCli, startBerthUp, waitForDaemon, writeTestConfig } from '../helpers/berth-process.js';
 import { fixture, makeTempDir, removeDir } from '../helpers/temp.js';
+import { request } from '../helpers/http.js';
 import { eventually } from '../helpers/wait.js';
 
 const homes: string[] = [];
@@ -45,6 +47,52 @@ test('SIGTERM on berth up stops the apps and the daemon and leaves nothing behin
   } finally {
     // A failed assertion must not leave berth running (the test file would never end).
     killBerthUp(berth);
+  }
+});
+
+test('berth up --detach returns once berth answers; a second up says it runs; down stops it; a stale pid file is seen through', async () => {
+  const home = makeTempDir('berth-detach-');
+  homes.push(home);
+  const ports = await writeTestConfig(home, ['a']);
+  const pidFile = path.join(home, 'run', 'berth.pid');
+  let watchdog = 0;
+  try {
+    const first = await runCli(home, ['up', '--detach']);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.match(first.stdout, /berth 0\.1\.0 is up/);
+    assert.match(first.stdout, /runs in the background \(pid \d+\)/);
+    watchdog = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.equal((await request(`http://127.0.0.1:${ports.a}/`)).status, 200, 'berth answered before up returned');
+
+    const second = await runCli(home, ['up', '--detach']);
+    assert.equal(second.code, 0);
+    assert.match(second.stdout, new RegExp(`berth is already running \\(pid ${watchdog}, admin http://localhost:\\d+\\)`));
+    const foreground = await runCli(home, ['up']);
+    assert.equal(foreground.code, 0, 'a foreground up finds it too');
+    assert.match(foreground.stdout, /already running/);
+
+    const down = await runCli(home, ['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, new RegExp(`berth stopped \\(pid ${watchdog}\\)`));
+    assert.equal(fs.existsSync(pidFile), false);
+    await assert.rejects(request(`http://127.0.0.1:${ports.a}/`), 'the slot front is closed');
+    assert.match((await runCli(home, ['down'])).stdout, /berth is not running/);
+
+    // After a workspace restart the pid file may name a process that is gone, or a pid reused by another program.
+    fs.writeFileSync(pidFile, `${process.pid === 1 ? 2 : 1}\n`);
+    const again = await runCli(home, ['up', '--detach']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /is up/);
+    watchdog = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.equal((await runCli(home, ['down'])).code, 0);
+  } finally {
+    if (watchdog) {
+      try {
+        process.kill(watchdog, 'SIGKILL');
+      } catch {
+        // Stopped already.
+      }
+    }
   }
 });
 
