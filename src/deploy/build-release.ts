@@ -7,6 +7,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { CommitInfo, DeploySource, ReleaseRecord, SlotSettings } from '../store/records.js';
 import type { NewRelease } from '../store/state-store.js';
 import { detectApp } from './detect-app.js';
+import { expectedEnv, missingEnvWarnings } from './env-example.js';
 import { ownerCommand, planInstall, type DetectTools } from './detect-install.js';
 import { createDependencyCache, dependencyKey } from './dependency-cache.js';
 import { checkoutCommit, fetchCommit, type GitCredentials, type GitHelpers } from './git-source.js';
@@ -19,6 +20,8 @@ export interface StageRunner {
   stage<T>(name: string, work: () => Promise<T> | T): Promise<T>;
   say(lines: string[]): void;
   noteStage(note: string): void;
+  /** A warning, kept on the deployment as well as written to its log. */
+  warn(warnings: string[]): void;
   setCommit(commit: CommitInfo): void;
 }
 
@@ -38,6 +41,8 @@ export interface BuildReleaseOptions {
   /** Kept releases of the slot, newest first: one with the same build key is reused instead of building again. */
   keptReleases: ReleaseRecord[];
   tools: DetectTools;
+  /** Names the app gets from the daemon's environment (config.inheritEnv), besides `env`. */
+  inheritedNames?: readonly string[];
   /** Environment every step gets (the daemon's allow-list plus shared package caches), before the slot's env. */
   stepEnv: Record<string, string>;
   dependencyCacheDir: string;
@@ -70,6 +75,12 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
     // Nothing of a failed build stays on disk (a reused release's folder is never this one).
     removeFolder(options.filesDir);
     throw error;
+  }
+
+  /** Env the app's .env.example lists that the slot does not give it: a warning, never a failure. */
+  function warnAboutMissingEnv(filesDir: string): void {
+    if (!fs.existsSync(path.join(filesDir, appDir))) return;
+    run.warn(missingEnvWarnings(expectedEnv(filesDir, appDir), [...Object.keys(options.env), ...(options.inheritedNames ?? [])]));
   }
 
   /** The owner's release command (migrations): after the build, with the database env, before anything switches. */
@@ -113,6 +124,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
       if (!reused) await checkoutCommit({ run: (command, env, cwd) => step(command, cwd, options.timeouts.fetchMs, env), baseEnv: options.stepEnv }, fetched.gitDir, commit.sha, options.filesDir);
       return key;
     });
+    warnAboutMissingEnv(reused?.filesDir ?? options.filesDir);
     if (reused) {
       run.say([`release ${reused.seq} was built from the same commit with the same settings and env → build skipped, its files are reused`]);
       await run.stage('build', () => run.noteStage(`skipped: same commit as release ${reused!.seq}`));

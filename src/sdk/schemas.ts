@@ -66,6 +66,7 @@ export const deploymentSchema = z.object({
   releaseSeq: z.number().int().nullable(),
   error: z.object({ code: z.string(), message: z.string(), remedy: z.string() }).nullable(),
   stages: z.array(z.object({ name: z.string(), startedAt: z.number(), finishedAt: z.number().optional(), ok: z.boolean().optional(), note: z.string().optional() })),
+  warnings: z.array(z.string()).default([]),
   source: z.union([z.object({ type: z.literal('git'), commit: z.string().nullable().optional() }), z.object({ type: z.literal('path'), path: z.string() })]).nullable(),
   commit: commitSchema.nullable(),
   logFile: z.string().nullable(),

@@ -64,6 +64,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         source,
         settings: slotRecord.settings,
         env: { ...deps.providedEnv?.(slot), ...slotRecord.env },
+        inheritedNames: config.inheritEnv,
         filesDir: path.join(paths.releasesDir(slot), record.id),
         keptReleases: store.listReleases(slot),
         tools,

@@ -28,6 +28,13 @@ export function trackDeployment(store: StateStore, record: DeploymentRecord, log
     say(lines: string[]): void {
       log?.append(lines);
     },
+    /** A warning: in the log, and kept on the deployment for the slot page. */
+    warn(warnings: string[]): void {
+      if (warnings.length === 0) return;
+      log?.append(warnings.map((warning) => `warning: ${warning}`));
+      const kept = [...(store.getDeployment(record.id)?.warnings ?? []), ...warnings];
+      store.updateDeployment(record.id, { warnings: kept });
+    },
     async stage<T>(name: string, work: () => Promise<T> | T): Promise<T> {
       const stage: DeploymentStage = { name, startedAt: now() };
       stages.push(stage);

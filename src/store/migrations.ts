@@ -177,4 +177,9 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "a deployment's warnings (env the app expects but does not get)",
+    sql: `ALTER TABLE deployments ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];

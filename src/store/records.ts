@@ -98,6 +98,8 @@ export interface DeploymentRecord {
   releaseSeq: number | null;
   error: { code: string; message: string; remedy: string } | null;
   stages: DeploymentStage[];
+  /** What the owner should know although the deployment went on (env the app expects but does not get). */
+  warnings: string[];
   source: DeploySource | null;
   commit: CommitInfo | null;
   /** The deployment's full log (build output and stage notes); null for deployments that build nothing. */

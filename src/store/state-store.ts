@@ -57,6 +57,7 @@ const toDeployment = (row: Row): DeploymentRecord => ({
   releaseSeq: row.release_seq ?? null,
   error: parseOrNull(row.error_json),
   stages: JSON.parse(row.stages_json),
+  warnings: JSON.parse(row.warnings_json ?? '[]'),
   source: parseOrNull(row.request_json),
   commit: parseOrNull(row.commit_json),
   logFile: row.log_file ?? null,
@@ -195,7 +196,7 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
         startedAt,
       );
       notify({ kind: 'deployment', id, slot });
-      return { id, slot, trigger, actor, status, releaseSeq: null, error: null, stages: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
+      return { id, slot, trigger, actor, status, releaseSeq: null, error: null, stages: [], warnings: [], source: options.source ?? null, commit: null, logFile, createdAt, startedAt, finishedAt: null };
     },
     /** A waiting deployment takes a newer source (a later push of a burst); false if it is no longer waiting. */
     replaceQueuedSource(id: string, source: DeploySource): boolean {
@@ -207,8 +208,9 @@ export function createStateStore(db: Db, now: () => number = Date.now) {
       db.prepare("UPDATE deployments SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'").run(now(), id);
       deploymentChanged(id);
     },
-    updateDeployment(id: string, patch: { stages?: DeploymentStage[]; releaseSeq?: number; commit?: CommitInfo }): void {
+    updateDeployment(id: string, patch: { warnings?: string[]; stages?: DeploymentStage[]; releaseSeq?: number; commit?: CommitInfo }): void {
       if (patch.stages) db.prepare('UPDATE deployments SET stages_json = ? WHERE id = ?').run(JSON.stringify(patch.stages), id);
+      if (patch.warnings) db.prepare('UPDATE deployments SET warnings_json = ? WHERE id = ?').run(JSON.stringify(patch.warnings), id);
       if (patch.releaseSeq !== undefined) db.prepare('UPDATE deployments SET release_seq = ? WHERE id = ?').run(patch.releaseSeq, id);
       if (patch.commit) db.prepare('UPDATE deployments SET commit_json = ? WHERE id = ?').run(JSON.stringify(patch.commit), id);
       deploymentChanged(id);

@@ -25,6 +25,7 @@ export function printDeploymentSummary(output: Output, deployment: Deployment, u
   output.line(`${paint(output, 'green', '✓')} release ${deployment.releaseSeq} of slot ${deployment.slot} is live at ${url}${total}`);
   if (deployment.commit) output.line(`  commit ${deployment.commit.sha.slice(0, 7)} ${deployment.commit.subject}`);
   output.line(paint(output, 'dim', `  deployment ${deployment.id}: ${stages}`));
+  for (const warning of deployment.warnings) output.line(paint(output, 'yellow', `  warning: ${warning}`));
 }
 
 async function deployAndWatch(client: BerthClient, output: Output, slot: string, source: { path: string } | { commit?: string }, detach: boolean): Promise<void> {

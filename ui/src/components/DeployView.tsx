@@ -74,6 +74,13 @@ export function DeployView({ id, onCancel }: { id: string; onCancel?: () => void
         ))}
         {!finished && deployment.stages.length === 0 && <li className="running">waiting for its turn…</li>}
       </ol>
+      {deployment.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings">
+          {deployment.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
       {deployment.error && (
         <div className="error-box" role="alert">
           <strong>{deployment.error.message.split('\n')[0]}</strong>
