@@ -83,6 +83,15 @@ export const configSchema = z
       .describe(
         'Push-to-deploy webhooks: a listener of its own that serves only /hooks/* and /health (enabled; port, default 9001; bind, default the same address as bind); publicUrl, the address senders use when berth is behind a proxy; the body limit in bytes (maxBodyBytes, at most 25 MiB like GitHub); per source address, at most perMinute requests and failuresPerMinute failed verifications a minute before 429; how many deliveries the log keeps (keepDeliveries).',
       ),
+    coder: z
+      .object({
+        externalAuth: z.string().regex(/^[A-Za-z0-9_.-]+$/).nullable().default('github'),
+        externalAuthHosts: z.array(z.string().min(1)).default(['github.com']),
+      })
+      .default({ externalAuth: 'github', externalAuthHosts: ['github.com'] })
+      .describe(
+        "In a Coder workspace: the external-auth provider id whose token berth asks the coder CLI for when a slot's https repository on one of externalAuthHosts has no git token of its own (null: never ask).",
+      ),
     drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long an old release may finish in-flight requests after a switch.'),
     stopGraceMs: z.number().int().min(0).default(5_000).describe('How long an app gets between SIGTERM and SIGKILL.'),
     restart: z

@@ -163,6 +163,7 @@ export function createDaemon(options: DaemonOptions) {
       nodePath: options.nodePath ?? process.execPath,
       baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
       providedEnv: (slot) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot) }),
+      daemonEnv: options.env,
       logger: logger.child({ component: 'deploy' }),
       now: clock.now,
     });

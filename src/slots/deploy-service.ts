@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { BerthPaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { buildRelease } from '../deploy/build-release.js';
+import { coderGitToken } from '../deploy/coder-token.js';
 import { createDeployLog, readDeployLog, type DeployLog, type DeployLogLine } from '../deploy/deploy-log.js';
 import { createDeployQueue } from '../deploy/deploy-queue.js';
 import type { GitHelpers } from '../deploy/git-source.js';
@@ -25,6 +26,8 @@ export interface DeployServiceDeps {
   nodePath: string;
   /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
   baseEnv: Record<string, string>;
+  /** The daemon's environment (the coder CLI and its agent variables, for a token from Coder's external auth). */
+  daemonEnv?: Record<string, string | undefined>;
   /** Env berth provides a slot's build (its database, so build-time migrations work). */
   providedEnv?(slot: string): Record<string, string>;
   logger: Logger;
@@ -50,6 +53,20 @@ export function createDeployService(deps: DeployServiceDeps) {
    */
   const redactorFor = (slot: string) => createRedactor([...deps.slots.secretValues(slot), store.getGitToken(slot)?.token, store.getGitToken('*')?.token]);
 
+  /** No token of the slot's own: Coder's external auth may give one for this fetch (never stored). */
+  async function tokenFromCoder(repo: string | null | undefined, log: DeployLog): Promise<{ username: null; token: string } | null> {
+    if (!repo || !config.coder.externalAuth || !deps.daemonEnv) return null;
+    const result = await coderGitToken({ repo, env: deps.daemonEnv, provider: config.coder.externalAuth, hosts: config.coder.externalAuthHosts });
+    if (!result) return null;
+    if ('skipped' in result) {
+      log.append([`warning: ${result.skipped}`]);
+      return null;
+    }
+    log.addSecret(result.token);
+    log.append([`git token from Coder's external auth (${config.coder.externalAuth}) for this fetch; not stored`]);
+    return { username: null, token: result.token };
+  }
+
   async function execute(record: DeploymentRecord, log: DeployLog, signal: AbortSignal): Promise<void> {
     store.markDeploymentRunning(record.id);
     store.addEvent(record.slot, 'deploy.started', `deployment ${record.id} started`, { deployment: record.id });
@@ -59,6 +76,7 @@ export function createDeployService(deps: DeployServiceDeps) {
     // Read again: a later push of a burst may have replaced the source while this deployment waited.
     const source = store.getDeployment(record.id)?.source ?? record.source!;
     try {
+      const token = store.getGitToken(slot) ?? store.getGitToken('*') ?? (await tokenFromCoder(slotRecord.settings.repo, log));
       const built = await buildRelease({
         slot,
         source,
@@ -72,7 +90,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         dependencyCacheDir: path.join(paths.cacheDir, 'deps'),
         gitCacheDir: paths.gitCacheDir(slot),
         gitHelpers: deps.gitHelpers,
-        credentials: { token: store.getGitToken(slot) ?? store.getGitToken('*') ?? null, sshKeyFile: fs.existsSync(paths.deployKey(slot)) ? paths.deployKey(slot) : null },
+        credentials: { token, sshKeyFile: fs.existsSync(paths.deployKey(slot)) ? paths.deployKey(slot) : null },
         timeouts: config.deploy.timeouts,
         minFreeMemoryMb: config.deploy.minFreeMemoryMb,
         signal,
