@@ -2,13 +2,14 @@
 import { Command } from 'commander';
 import { berthHomeFrom } from '../sdk/local-files.js';
 import { registerAdminCommands } from './commands/admin-commands.js';
+import { registerCoderCommands } from './commands/coder-commands.js';
 import { registerDbCommands } from './commands/db-commands.js';
 import { registerHooksCommands } from './commands/hooks-commands.js';
 import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
 import { registerLifecycleCommands } from './commands/lifecycle-commands.js';
 import { registerLogsCommand } from './commands/logs-command.js';
-import { registerSlotCommands, type Run } from './commands/slot-commands.js';
+import { registerSlotCommands, type LocalRun, type Run } from './commands/slot-commands.js';
 import { registerSourceCommands } from './commands/source-commands.js';
 import { createOutput, paint } from './output.js';
 
@@ -24,14 +25,12 @@ const program = new Command('berth')
   .option('--home <folder>', 'BERTH_HOME of the daemon to talk to (default: $BERTH_HOME or ~/.berth)')
   .showHelpAfterError();
 
-const run: Run = async (work) => {
-  const options = program.opts<{ json?: boolean; home?: string }>();
+/** Runs a command that works without a daemon; failures are printed with their remedy. */
+const runLocal: LocalRun = async (work) => {
+  const options = program.opts<{ json?: boolean }>();
   const output = createOutput(Boolean(options.json));
   try {
-    // Loaded here, not at the top: `berth up` never needs the client (nor zod), and stays small in memory.
-    const { connectLocal, createClient } = await import('../sdk/client.js');
-    const home = options.home ?? berthHomeFrom(process.env);
-    await work(createClient(connectLocal(home)), output);
+    await work(output);
   } catch (error) {
     process.exitCode = 1;
     if (isReportedError(error)) {
@@ -43,6 +42,14 @@ const run: Run = async (work) => {
   }
 };
 
+const run: Run = (work) =>
+  runLocal(async (output) => {
+    // Loaded here, not at the top: `berth up` never needs the client (nor zod), and stays small in memory.
+    const { connectLocal, createClient } = await import('../sdk/client.js');
+    const home = program.opts<{ home?: string }>().home ?? berthHomeFrom(process.env);
+    await work(createClient(connectLocal(home)), output);
+  });
+
 registerLifecycleCommands(program);
 registerSlotCommands(program, run);
 registerDeployCommands(program, run);
@@ -52,5 +59,6 @@ registerLogsCommand(program, run);
 registerAdminCommands(program, run);
 registerDbCommands(program, run);
 registerHooksCommands(program, run);
+registerCoderCommands(program, runLocal);
 
 await program.parseAsync(process.argv);

@@ -24,3 +24,26 @@ export function assertSlug(slug: string, options: Parameters<typeof slugProblem>
   const problem = slugProblem(slug, options);
   if (problem) throw new BerthError('ERR_SETTINGS_INVALID', `The slot setting slug cannot be "${slug}": it must be ${problem}.`, { details: { setting: 'slug', value: slug } });
 }
+
+/**
+ * Slugs chosen in the Coder template's parameters reach berth as BERTH_SLOT_SLUGS ("a=shop,b=blog"): each valid one
+ * becomes the slot's slug setting at start; an invalid one is refused with its reason and the slot keeps its slug.
+ */
+export function applySlugsFromEnv(
+  value: string | undefined,
+  options: { slots: string[]; current(slot: string): string; set(slot: string, slug: string): void; refuse(slot: string, message: string): void; coder: CoderContext | null },
+): void {
+  if (!value) return;
+  for (const pair of value.split(',')) {
+    const [slot, slug] = pair.split('=').map((part) => part.trim());
+    if (!slot || !options.slots.includes(slot)) {
+      if (slot) options.refuse(slot, `BERTH_SLOT_SLUGS names "${slot}", which is not a slot (the slots are ${options.slots.join(', ')})`);
+      continue;
+    }
+    if (!slug || slug === options.current(slot)) continue;
+    const otherSlugs = new Map(options.slots.filter((name) => name !== slot).map((name) => [options.current(name), name]));
+    const problem = slugProblem(slug, { otherSlugs, coder: options.coder });
+    if (problem) options.refuse(slot, `the Coder parameter gives slot ${slot} the slug "${slug}", which must be ${problem}; the slot keeps "${options.current(slot)}"`);
+    else options.set(slot, slug);
+  }
+}

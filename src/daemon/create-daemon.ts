@@ -26,7 +26,7 @@ import { createHookStore } from '../store/hook-store.js';
 import { createHooksService, type HooksService } from '../hooks/hooks-service.js';
 import { detectCoder } from '../coder/coder-env.js';
 import { createPublicUrls } from '../coder/public-urls.js';
-import { assertSlug } from '../coder/slugs.js';
+import { applySlugsFromEnv, assertSlug } from '../coder/slugs.js';
 import { buildHooksServer } from '../hooks/hooks-server.js';
 import { ensureCliToken } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
@@ -77,6 +77,19 @@ export function createDaemon(options: DaemonOptions) {
     const store = createStateStore(db, clock.now);
     store.ensureSlots(config.slots.map((slot) => slot.name));
     const token = ensureCliToken(paths.cliToken);
+    applySlugsFromEnv(options.env.BERTH_SLOT_SLUGS, {
+      slots: config.slots.map((slot) => slot.name),
+      current: (name) => store.getSlot(name)?.settings.slug ?? name,
+      set: (name, slug) => {
+        store.setSlotSettings(name, { ...store.getSlot(name)!.settings, slug });
+        store.addEvent(name, 'slot.settings', `slot ${name} has the subdomain slug "${slug}" (from the Coder template's parameter)`);
+      },
+      refuse: (name, message) => {
+        logger.warn({ slot: name }, message);
+        store.addEvent(config.slots.some((slot) => slot.name === name) ? name : null, 'coder.slug-refused', message);
+      },
+      coder,
+    });
     const urls = createPublicUrls({ config, coder, displayHost, slugOf: (name) => store.getSlot(name)?.settings.slug ?? name });
     const adminUrl = urls.admin();
     if (coder?.problem) logger.warn({ problem: coder.problem }, 'Coder subdomain apps cannot work');

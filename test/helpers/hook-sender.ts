@@ -69,7 +69,7 @@ export const hmacHex = (secret: string, body: Buffer | string) => createHmac('sh
 
 /** POSTs raw bytes to the hooks listener with the given headers. */
 export async function postHook(baseUrl: string, path: string, body: Buffer | string, headers: Record<string, string>): Promise<SentAnswer> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', body, headers });
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   const text = await response.text();
   let parsed: SentAnswer['body'];
   try {

@@ -3,9 +3,12 @@
 // reach the app; the per-slot health answer Coder's app healthcheck polls.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runCli } from '../helpers/berth-process.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { runCli, writeTestConfig } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
-import { fixture } from '../helpers/temp.js';
+import { fixture, makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
 const env = { CODER: 'true', CODER_WORKSPACE_NAME: 'shop', CODER_WORKSPACE_AGENT_NAME: 'main', CODER_WORKSPACE_OWNER_NAME: 'ada', VSCODE_PROXY_URI: 'https://{{port}}--main--shop--ada.apps.example.com' };
@@ -65,4 +68,30 @@ test('without a wildcard hostname berth says why and keeps port URLs', async () 
   } finally {
     await plain.close();
   }
+});
+
+test("slugs picked in the Coder template's parameters (BERTH_SLOT_SLUGS) apply at start; an invalid one is refused with its reason", async () => {
+  const picked = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }], env: { ...env, BERTH_SLOT_SLUGS: 'a=shop,b=admin,zz=nope' } });
+  try {
+    assert.equal(picked.info.slots.a, app('shop'));
+    assert.equal(picked.info.slots.b, app('b'));
+    const refused = (await picked.client.events()).filter((event) => event.type === 'coder.slug-refused').map((event) => event.message);
+    assert.ok(refused.some((message) => /slot b the slug "admin", which must be not one of berth's own app names/.test(message)), refused.join('\n'));
+    assert.ok(refused.some((message) => /names "zz", which is not a slot/.test(message)), refused.join('\n'));
+  } finally {
+    await picked.close();
+  }
+});
+
+test('berth coder template --out writes the module for this config and the example template, without a daemon', async () => {
+  const home = makeTempDir('berth-template-home-');
+  const ports = await writeTestConfig(home, ['web', 'api']);
+  const out = makeTempDir('berth-template-out-');
+  const result = await runCli(home, ['coder', 'template', '--out', out]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /the module: 2 slots, admin, hooks/);
+  const parsed = (await parse('main.tf', fs.readFileSync(path.join(out, 'berth', 'main.tf'), 'utf8'))) as { resource: Record<string, Record<string, Array<Record<string, unknown>>>> };
+  assert.equal(parsed.resource.coder_app.slot_web[0].url, `http://localhost:${ports.web}`);
+  assert.equal(parsed.resource.coder_app.slot_api[0].url, `http://localhost:${ports.api}`);
+  assert.ok(fs.readFileSync(path.join(out, 'main.tf'), 'utf8').includes('module "berth"'));
 });

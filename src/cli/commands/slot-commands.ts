@@ -5,6 +5,8 @@ import type { Deployment, SlotStatus } from '../../sdk/schemas.js';
 import { CliError, formatBytes, formatTime, formatUptime, paint, table, type Output } from '../output.js';
 
 export type Run = (work: (client: BerthClient, output: Output) => Promise<void>) => Promise<void>;
+/** For commands that need no daemon. */
+export type LocalRun = (work: (output: Output) => Promise<void>) => Promise<void>;
 
 const STATE_STYLE: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = { running: 'green', starting: 'yellow', restarting: 'yellow', crashed: 'red', stopped: 'dim', empty: 'dim' };
 
