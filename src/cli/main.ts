@@ -4,6 +4,7 @@ import { berthHomeFrom } from '../sdk/local-files.js';
 import { registerAdminCommands } from './commands/admin-commands.js';
 import { registerCoderCommands } from './commands/coder-commands.js';
 import { registerDbCommands } from './commands/db-commands.js';
+import { registerDoctorCommand } from './commands/doctor-command.js';
 import { registerHooksCommands } from './commands/hooks-commands.js';
 import { registerDeployCommands } from './commands/deploy-commands.js';
 import { registerEnvCommands } from './commands/env-commands.js';
@@ -60,5 +61,6 @@ registerAdminCommands(program, run);
 registerDbCommands(program, run);
 registerHooksCommands(program, run);
 registerCoderCommands(program, runLocal);
+registerDoctorCommand(program, runLocal);
 
 await program.parseAsync(process.argv);

@@ -66,11 +66,13 @@ export async function waitForDaemon(home: string, notPid?: number): Promise<numb
   );
 }
 
-/** Runs one CLI command; asynchronous, so a daemon running in this same process keeps answering. */
-/** Runs a berth command as a user would; `stdin` is piped in when given. */
-export function runCli(home: string, args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs a berth command as a user would (`stdin` piped in when given, `env` added to this process's); asynchronous,
+ * so a daemon running in this same process keeps answering.
+ */
+export function runCli(home: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [berthBin, ...args], { env: { ...process.env, BERTH_HOME: home, FORCE_COLOR: '' }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [berthBin, ...args], { env: { ...process.env, ...env, BERTH_HOME: home, FORCE_COLOR: '' }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
