@@ -11,6 +11,7 @@ import { detectCoder } from '../coder/coder-env.js';
 import { slugProblem } from '../coder/slugs.js';
 import { findPostgresBinaries } from '../database/postgres-binaries.js';
 import { findDumpTools } from '../database/dump-tools.js';
+import { checkAdminPrivileges, withAdmin } from '../database/admin-sql.js';
 import { findPortOwner, isPortFree } from '../supervisor/ports.js';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
@@ -98,23 +99,32 @@ function checkTools(): Finding[] {
   return findings;
 }
 
-function checkDatabase(input: DoctorInput): Finding[] {
+async function checkDatabase(input: DoctorInput): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const { database } = input.config;
+  const external = database.adminUrl ?? (database.useWorkspaceUrl ? (input.env.PGURI ?? input.env.DATABASE_URL ?? null) : null);
+  if (external) {
+    try {
+      await withAdmin(external, checkAdminPrivileges);
+      findings.push(ok('postgres', `the external server at ${new URL(external).host} answers, with CREATEDB and CREATEROLE`));
+    } catch (error) {
+      findings.push(fail('postgres', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Check the server address, the network and the role’s password.'));
+    }
+    return findings;
+  }
   if (input.database) {
     findings.push(input.database.running ? ok('postgres', `${input.database.mode} server running${input.database.version ? ` (PostgreSQL ${input.database.version})` : ''}`) : ok('postgres', `${input.database.mode} server not started (it starts when a slot gets a database)`));
   }
-  if (!input.config.database.adminUrl) {
+  try {
+    const binaries = findPostgresBinaries();
+    if (!input.database) findings.push(ok('postgres', `embedded PostgreSQL ${binaries.version} installed`));
     try {
-      const binaries = findPostgresBinaries();
-      if (!input.database) findings.push(ok('postgres', `embedded PostgreSQL ${binaries.version} installed`));
-      try {
-        findDumpTools(Number(binaries.version.split('.')[0]));
-      } catch (error) {
-        findings.push(warn('postgres', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Install the PostgreSQL client tools.'));
-      }
+      findDumpTools(Number(binaries.version.split('.')[0]));
     } catch (error) {
-      findings.push(fail('postgres', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Run npm install.'));
+      findings.push(warn('postgres', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Install the PostgreSQL client tools.'));
     }
+  } catch (error) {
+    findings.push(fail('postgres', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Run npm install.'));
   }
   return findings;
 }
@@ -165,5 +175,5 @@ function checkEngines(input: DoctorInput): Finding[] {
 }
 
 export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
-  return [...(await checkPorts(input)), ...checkHome(input), ...checkDisk(input), ...checkTools(), ...checkDatabase(input), ...checkCoder(input), ...checkWebhookSecret(input), ...checkEngines(input)];
+  return [...(await checkPorts(input)), ...checkHome(input), ...checkDisk(input), ...checkTools(), ...(await checkDatabase(input)), ...checkCoder(input), ...checkWebhookSecret(input), ...checkEngines(input)];
 }

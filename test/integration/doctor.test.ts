@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli, writeTestConfig } from '../helpers/berth-process.js';
+import { getFreePort } from '../helpers/ports.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon } from '../helpers/test-daemon.js';
 
@@ -48,6 +49,15 @@ test('problems are found and explained, each with a remedy; a failure makes the 
     squatter.close();
     fs.chmodSync(home, 0o700);
   }
+});
+
+test('an external Postgres that does not answer is named, with what to check', async () => {
+  const home = makeTempDir('berth-doctor-pg-');
+  const port = await getFreePort();
+  await writeTestConfig(home, ['a'], { database: { adminUrl: `postgres://berth:secret@127.0.0.1:${port}/postgres` } });
+  const { code, findings } = await doctor(home);
+  assert.equal(code, 1);
+  assert.match(find(findings, 'postgres', 'fail')[0].message, new RegExp(`Cannot connect to the database server at 127\\.0\\.0\\.1:${port}`));
 });
 
 test('a healthy running berth: its ports are its own, the secret is set, the slugs come from the daemon', async () => {

@@ -35,7 +35,10 @@ let uiDir: string;
 
 before(async () => {
   uiDir = await buildUi();
-  repo = createTestRepo({ 'package.json': JSON.stringify({ name: 'hello', private: true, scripts: { start: 'node server.js' } }), 'server.js': appSource }, { message: 'hello from the fixture' });
+  repo = createTestRepo(
+    { 'package.json': JSON.stringify({ name: 'hello', private: true, scripts: { start: 'node server.js' } }), 'server.js': appSource, '.env.example': 'GREETING=hello\nSTRIPE_KEY=sk_test_x\n' },
+    { message: 'hello from the fixture' },
+  );
   berth = await startTestDaemon({ uiDir, slots: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -82,6 +85,7 @@ test('set up slot a from a repository and deploy it, watching the stages complet
   const stages = await page.locator('.stages li').evaluateAll((items) => items.map((item) => item.getAttribute('data-stage')));
   for (const stage of ['fetch', 'detect', 'start', 'health', 'switch']) assert.ok(stages.includes(stage), `stage ${stage} shown (${stages.join(', ')})`);
   assert.match(await page.locator('.deploy-view .log').innerText(), /hello from the fixture/);
+  await page.getByRole('list', { name: 'Warnings' }).getByText('this app expects STRIPE_KEY (from .env.example), not set').waitFor();
   assert.equal((await answer('a')).release, '1', 'the app answers at its URL');
   await page.screenshot({ path: path.join(shotsDir, 'slot-page.png') });
 
