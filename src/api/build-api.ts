@@ -29,6 +29,8 @@ import { releaseRoutes } from './routes/releases.js';
 import { runtimeRoutes } from './routes/runtime.js';
 import { slotRoutes } from './routes/slots.js';
 import { hookRoutes } from './routes/hooks.js';
+import { convexRoutes } from './routes/convex.js';
+import type { ConvexService } from '../convex/convex-service.js';
 import type { HooksService } from '../hooks/hooks-service.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { registerUi } from './ui-files.js';
@@ -38,6 +40,7 @@ export interface ApiDeps {
   deploys: DeployService;
   database: DatabaseService;
   hooks: HooksService;
+  convex: ConvexService;
   /** Where senders deliver webhooks (null when the listener is off). */
   hooksUrl: string | null;
   paths: BerthPaths;
@@ -54,7 +57,7 @@ export interface RouteContext extends ApiDeps {
   hub: LiveHub;
 }
 
-const plugins = [databaseRoutes, databaseCopyRoutes, databaseBrowseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes, hookRoutes];
+const plugins = [databaseRoutes, databaseCopyRoutes, databaseBrowseRoutes, slotRoutes, deploymentRoutes, releaseRoutes, runtimeRoutes, envRoutes, logRoutes, eventRoutes, gitAccessRoutes, tokenRoutes, authRoutes, hookRoutes, convexRoutes];
 
 export interface RouteEntry {
   method: string;

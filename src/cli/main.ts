@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { berthHomeFrom } from '../sdk/local-files.js';
 import { registerAdminCommands } from './commands/admin-commands.js';
 import { registerCoderCommands } from './commands/coder-commands.js';
+import { registerConvexCommands } from './commands/convex-commands.js';
 import { registerDbCommands } from './commands/db-commands.js';
 import { registerDoctorCommand } from './commands/doctor-command.js';
 import { registerHooksCommands } from './commands/hooks-commands.js';
@@ -60,6 +61,7 @@ registerLogsCommand(program, run);
 registerAdminCommands(program, run);
 registerDbCommands(program, run);
 registerHooksCommands(program, run);
+registerConvexCommands(program, run);
 registerCoderCommands(program, runLocal);
 registerDoctorCommand(program, runLocal);
 

@@ -25,6 +25,11 @@ export function createPublicUrls(options: PublicUrlOptions) {
       return local(config.slots.find((slot) => slot.name === name)?.port ?? 0);
     },
     admin: () => viaCoder('admin') ?? local(config.adminPort),
+    /** A slot's Convex backend: its API and its HTTP actions (site), as the template's apps publish them. */
+    convex(name: string, ports: { api: number; site: number }): { api: string; site: string } {
+      const slug = options.slugOf(name);
+      return { api: viaCoder(`${slug}-convex`) ?? local(ports.api), site: viaCoder(`${slug}-convex-site`) ?? local(ports.site) };
+    },
     hooks: () => (config.hooks.enabled ? (config.hooks.publicUrl?.replace(/\/+$/, '') ?? viaCoder('hooks') ?? local(config.hooks.port)) : null),
   };
 }

@@ -83,6 +83,15 @@ export const configSchema = z
       .describe(
         'Push-to-deploy webhooks: a listener of its own that serves only /hooks/* and /health (enabled; port, default 9001; bind, default the same address as bind); publicUrl, the address senders use when berth is behind a proxy; the body limit in bytes (maxBodyBytes, at most 25 MiB like GitHub); per source address, at most perMinute requests and failuresPerMinute failed verifications a minute before 429; how many deliveries the log keeps (keepDeliveries).',
       ),
+    convex: z
+      .object({
+        binary: z.string().min(1).nullable().default(null),
+        basePort: port.default(3210),
+      })
+      .default({ binary: null, basePort: 3210 })
+      .describe(
+        "Convex apps: the convex-local-backend binary (null: the Convex CLI's cache, ~/.cache/convex/binaries); each slot's backend listens on 127.0.0.1 at basePort + 2 × the slot's position (its HTTP actions on the next port).",
+      ),
     coder: z
       .object({
         externalAuth: z.string().regex(/^[A-Za-z0-9_.-]+$/).nullable().default('github'),
@@ -128,6 +137,12 @@ export const configSchema = z
         context.addIssue({ code: 'custom', path: ['slots', index, 'port'], message: `port ${slot.port} is already used by ${holder}` });
       }
       seenPorts.set(slot.port, `slot ${slot.name}`);
+    });
+    config.slots.forEach((slot, index) => {
+      for (const [what, convexPort] of [['API', config.convex.basePort + 2 * index], ['site', config.convex.basePort + 2 * index + 1]] as const) {
+        const holder = seenPorts.get(convexPort);
+        if (holder) context.addIssue({ code: 'custom', path: ['convex', 'basePort'], message: `slot ${slot.name}'s Convex ${what} port ${convexPort} is already used by ${holder}` });
+      }
     });
     if (config.internalPorts.from > config.internalPorts.to) {
       context.addIssue({ code: 'custom', path: ['internalPorts'], message: `from (${config.internalPorts.from}) is above to (${config.internalPorts.to})` });

@@ -26,6 +26,7 @@ import { createHookStore } from '../store/hook-store.js';
 import { createHooksService, type HooksService } from '../hooks/hooks-service.js';
 import { detectCoder } from '../coder/coder-env.js';
 import { createPublicUrls } from '../coder/public-urls.js';
+import { createConvexService } from '../convex/convex-service.js';
 import { applySlugsFromEnv, assertSlug } from '../coder/slugs.js';
 import { buildHooksServer } from '../hooks/hooks-server.js';
 import { ensureCliToken } from './credentials.js';
@@ -110,11 +111,21 @@ export function createDaemon(options: DaemonOptions) {
     // The database stops after the apps that use it (closers run in reverse).
     closers.push(() => database.close());
 
+    const convex = createConvexService({
+      config,
+      paths,
+      clock,
+      publicUrls: (slot, ports) => urls.convex(slot, ports),
+      writeLog: (slot, stream, lines) => logs.get(slot)?.append(0, stream, lines),
+      event: (slot, type, message) => store.addEvent(slot, type, message),
+    });
     const logs = new Map<string, SlotLog>();
     const fronts = new Map<string, SlotFront>();
     const runtimes = new Map<string, SlotRuntime>();
     const ports = createPortAllocator(config.internalPorts);
     closers.push(() => logs.forEach((log) => log.close()));
+    // Backends stop after the apps that use them and before the logs they write to close (closers run in reverse).
+    closers.push(() => convex.close());
     for (const slot of config.slots) {
       const log = openSlotLog({ dir: paths.slotLogsDir(slot.name), maxFileBytes: config.logs.maxFileBytes, maxFiles: config.logs.maxFiles, now: clock.now });
       const pageInfo = { slot: slot.name, adminUrl, get slotUrl() { return urls.slot(slot.name); } };
@@ -134,8 +145,8 @@ export function createDaemon(options: DaemonOptions) {
           logger: logger.child({ component: 'slot', slot: slot.name }),
           daemonEnv: options.env,
           // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.
-          providedEnv: () => ({ PUBLIC_URL: urls.slot(slot.name), ...database.env(slot.name) }),
-          providedSecrets: () => database.secrets(slot.name),
+          providedEnv: () => ({ PUBLIC_URL: urls.slot(slot.name), ...database.env(slot.name), ...convex.env(slot.name) }),
+          providedSecrets: () => [...database.secrets(slot.name), ...convex.secrets(slot.name)],
         }),
       );
       const record = store.getSlot(slot.name);
@@ -160,7 +171,7 @@ export function createDaemon(options: DaemonOptions) {
       runtimes,
       logs,
       slotUrl: (name) => urls.slot(name),
-      providedSecrets: (name) => database.secrets(name),
+      providedSecrets: (name) => [...database.secrets(name), ...convex.secrets(name)],
       checkSettings: (name, next) => {
         if (next.slug === undefined || next.slug === null) return;
         const otherSlugs = new Map(config.slots.filter((slot) => slot.name !== name).map((slot) => [store.getSlot(slot.name)?.settings.slug ?? slot.name, slot.name]));
@@ -175,7 +186,8 @@ export function createDaemon(options: DaemonOptions) {
       gitHelpers: writeGitHelpers(paths.runDir),
       nodePath: options.nodePath ?? process.execPath,
       baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
-      providedEnv: (slot) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot) }),
+      providedEnv: (slot) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot), ...convex.env(slot) }),
+      convex,
       daemonEnv: options.env,
       logger: logger.child({ component: 'deploy' }),
       now: clock.now,
@@ -194,7 +206,7 @@ export function createDaemon(options: DaemonOptions) {
       now: clock.now,
     });
     const auth = createAdminAuth({ store: createAuthStore(db, clock.now), cliToken: token });
-    const built = await buildApi({ service, deploys, database, hooks, hooksUrl, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
+    const built = await buildApi({ service, deploys, database, hooks, convex, hooksUrl, paths, store, auth, logger: logger.child({ component: 'api' }), version: options.version ?? '0.0.0', uiDir: options.uiDir ?? defaultUiDir() });
     const api: FastifyInstance = built.app;
     apiRoutes = built.routes;
     await api.listen({ host: config.bind, port: config.adminPort }).catch(async (error: NodeJS.ErrnoException) => {
@@ -228,6 +240,7 @@ export function createDaemon(options: DaemonOptions) {
     closers.push(() => fs.rmSync(paths.daemonInfo, { force: true }));
     // Slots with a database need it before their apps start.
     await database.startIfNeeded().catch((error) => logger.error({ err: error }, 'the database server did not start; apps that need it may fail'));
+    await convex.startAll();
     await restartLiveSlots(service, store, logger);
     logger.info({ adminUrl, slots: info.slots }, 'berth is up');
     return info;

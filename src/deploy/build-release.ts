@@ -6,6 +6,7 @@ import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import type { CommitInfo, DeploySource, ReleaseRecord, SlotSettings } from '../store/records.js';
 import type { NewRelease } from '../store/state-store.js';
+import { convexReason } from '../convex/detect.js';
 import { detectApp } from './detect-app.js';
 import { expectedEnv, missingEnvWarnings } from './env-example.js';
 import { ownerCommand, planInstall, type DetectTools } from './detect-install.js';
@@ -53,6 +54,8 @@ export interface BuildReleaseOptions {
   minFreeMemoryMb: number;
   signal: AbortSignal;
   run: StageRunner;
+  /** A slot's Convex backend, for a Convex app: started (or found running) before the front end is built. */
+  convex?: { prepare(): Promise<Record<string, string>> };
   /** Records the pid of a running step (so a daemon crash can stop it at the next start). */
   trackStep?: { onSpawn(pid: number, startTicks: number): void; onExit(pid: number): void };
 }
@@ -137,7 +140,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
     const plan = await run.stage('detect', () => planInstall(options.filesDir, appDir, settings, options.tools));
     run.say(plan.explanation);
     run.say(plan.warnings.map((warning) => `warning: ${warning}`));
-    const env = { ...options.stepEnv, ...options.env };
+    let env = { ...options.stepEnv, ...options.env };
 
     await run.stage('install', async () => {
       if (!plan.install) return run.noteStage('nothing to install');
@@ -152,6 +155,16 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
       if (result.code !== 0) throw stepFailed('ERR_DEPLOY_INSTALL_FAILED', plan.install, result);
       if (key) await cache.save(key, options.filesDir, plan.installDir);
     });
+
+    const convex = convexReason(path.join(options.filesDir, appDir), settings.convex);
+    if (convex && options.convex) {
+      const convexEnv = await run.stage('convex', async () => {
+        run.say([`Convex app: ${convex} → starting the slot's Convex backend before the build`]);
+        return options.convex!.prepare();
+      });
+      env = { ...env, ...convexEnv };
+      run.say([`the build gets CONVEX_SELF_HOSTED_URL=${convexEnv.CONVEX_SELF_HOSTED_URL} and the public URL ${convexEnv.CONVEX_URL} (as VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL, CONVEX_URL, PUBLIC_CONVEX_URL)`]);
+    }
 
     await run.stage('build', async () => {
       if (!plan.build) return run.noteStage('no build step');

@@ -23,6 +23,7 @@ import {
   hookDeliverySchema,
   hookSecretSchema,
   slotHooksSchema,
+  convexStatusSchema,
   tokenCreateResponseSchema,
   loginCodeSchema,
   type ApiTokenView,
@@ -175,6 +176,7 @@ export function createClient(options: ClientOptions) {
     /** The backup file as a stream of bytes. */
     backupDatabase: async (name: string) => (await send('GET', `${slot(name)}/database/backup`)).body!,
     restoreDatabaseFile: (name: string, file: string) => call(replacedSchema, 'POST', `${slot(name)}/database/restore-file`, new FileBody(file)),
+    convex: (name: string, reveal = false) => (reveal ? call(convexStatusSchema, 'POST', `${slot(name)}/convex/reveal`, {}) : call(convexStatusSchema, 'GET', `${slot(name)}/convex`)),
     slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),
     revealHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret/reveal`, {}),
     newSlotHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret`, {}),

@@ -137,6 +137,7 @@ export const slotSettingsSchema = z.object({
   autoDeploy: z.boolean().optional(),
   deployTags: z.boolean().optional(),
   slug: z.string().nullable().optional(),
+  convex: z.boolean().nullable().optional(),
   spaFallback: z.boolean().nullable().optional(),
   memoryLimitMb: z.number().int().nullable().optional(),
 });
@@ -274,3 +275,16 @@ export const slotHooksSchema = z.object({
   tracking: z.object({ repo: z.string().nullable(), branch: z.string(), autoDeploy: z.boolean(), deployTags: z.boolean() }),
 });
 export const hookSecretSchema = z.object({ secret: z.string(), scope: z.string() });
+
+/** A slot's Convex backend: whether it has one, where it listens, its public URLs, and the env its app gets. */
+export const convexStatusSchema = z.object({
+  slot: z.string(),
+  enabled: z.boolean(),
+  running: z.boolean(),
+  pid: z.number().nullable(),
+  port: z.number(),
+  sitePort: z.number(),
+  instanceName: z.string(),
+  urls: z.object({ api: z.string(), site: z.string() }),
+  env: z.record(z.string(), z.string()).describe('CONVEX_SELF_HOSTED_ADMIN_KEY is masked unless revealed'),
+});

@@ -26,6 +26,8 @@ export interface DeployServiceDeps {
   nodePath: string;
   /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
   baseEnv: Record<string, string>;
+  /** Convex backends per slot (a Convex app's deploy starts its slot's backend). */
+  convex?: { ensureRunning(slot: string): Promise<void>; env(slot: string): Record<string, string> };
   /** The daemon's environment (the coder CLI and its agent variables, for a token from Coder's external auth). */
   daemonEnv?: Record<string, string | undefined>;
   /** Env berth provides a slot's build (its database, so build-time migrations work). */
@@ -67,6 +69,14 @@ export function createDeployService(deps: DeployServiceDeps) {
     return { username: null, token: result.token };
   }
 
+  /** Starts the slot's Convex backend; its admin key is masked in this deployment's log from then on. */
+  async function prepareConvex(slot: string, log: DeployLog): Promise<Record<string, string>> {
+    await deps.convex!.ensureRunning(slot);
+    const env = deps.convex!.env(slot);
+    if (env.CONVEX_SELF_HOSTED_ADMIN_KEY) log.addSecret(env.CONVEX_SELF_HOSTED_ADMIN_KEY);
+    return env;
+  }
+
   async function execute(record: DeploymentRecord, log: DeployLog, signal: AbortSignal): Promise<void> {
     store.markDeploymentRunning(record.id);
     store.addEvent(record.slot, 'deploy.started', `deployment ${record.id} started`, { deployment: record.id });
@@ -83,6 +93,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         settings: slotRecord.settings,
         env: { ...deps.providedEnv?.(slot), ...slotRecord.env },
         inheritedNames: config.inheritEnv,
+        convex: deps.convex ? { prepare: () => prepareConvex(slot, log) } : undefined,
         filesDir: path.join(paths.releasesDir(slot), record.id),
         keptReleases: store.listReleases(slot),
         tools,

@@ -46,6 +46,7 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
         if (!SLUG_PATTERN.test(value as string)) invalid('slug', value as string, 'lowercase letters, digits and single dashes, starting and ending with a letter or digit');
         next.slug = value as string;
         break;
+      case 'convex':
       case 'autoDeploy':
       case 'deployTags':
         next[key] = value as boolean;

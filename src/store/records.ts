@@ -28,6 +28,8 @@ export interface SlotSettings {
   releaseCommand?: string | null;
   /** Deploy on a webhook push (used by the webhook endpoint). */
   autoDeploy?: boolean;
+  /** Run the app's Convex backend: true or false forces it; absent detects it (convex.json, convex/, a convex dependency). */
+  convex?: boolean | null;
   /** The slot's subdomain slug in a Coder workspace (default: the slot's name). */
   slug?: string | null;
   /** Also deploy pushed tags of the repository (off: only the branch). */

@@ -26,6 +26,8 @@ export interface AppInstanceOptions {
   port: number;
   policy: RestartPolicy;
   stopGraceMs: number;
+  /** The signal that asks the process to stop before SIGKILL (SIGTERM unless told). */
+  stopSignal?: NodeJS.Signals;
   maxLineBytes: number;
   clock: Clock;
   writeLog(stream: LogStream, lines: string[]): void;
@@ -174,10 +176,10 @@ export function createAppInstance(options: AppInstanceOptions) {
       let killed = false;
       if (proc?.pid !== undefined) {
         const exited = new Promise<unknown>((resolve) => exitWaiters.push(resolve));
-        const result = await stopProcessTree({ pid: proc.pid, graceMs: options.stopGraceMs });
+        const result = await stopProcessTree({ pid: proc.pid, graceMs: options.stopGraceMs, signal: options.stopSignal });
         killed = result.killed;
         await exited;
-        if (killed) system(`did not stop within ${formatDuration(options.stopGraceMs)} of SIGTERM; killed`);
+        if (killed) system(`did not stop within ${formatDuration(options.stopGraceMs)} of ${options.stopSignal ?? 'SIGTERM'}; killed`);
       }
       state = 'stopped';
       return { killed };

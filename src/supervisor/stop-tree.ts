@@ -7,6 +7,8 @@ export interface StopTreeOptions {
   /** The app's root pid; it leads its own process group. */
   pid: number;
   graceMs: number;
+  /** The polite signal (SIGTERM unless told; Convex's backend wants SIGINT). */
+  signal?: NodeJS.Signals;
   /**
    * The root has already exited and been reaped: only what it left in its group (and their children) is stopped.
    * Its pid may already belong to another process, so neither that pid nor a group led by it is touched unless
@@ -38,7 +40,7 @@ export async function stopProcessTree(options: StopTreeOptions): Promise<StopTre
   learnMembers(options.pid, rootTicks, known);
   if (known.size === 0) return { killed: false, survivors: [] };
   const scan = () => learnMembers(options.pid, rootTicks, known);
-  signalAll(options.pid, scan, known, 'SIGTERM');
+  signalAll(options.pid, scan, known, options.signal ?? 'SIGTERM');
   if (await waitUntilGone(scan, known, options.graceMs)) return { killed: false, survivors: [] };
   signalAll(options.pid, scan, known, 'SIGKILL');
   await waitUntilGone(scan, known, options.killWaitMs ?? 2000);

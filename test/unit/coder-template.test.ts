@@ -68,3 +68,14 @@ test('the example Kubernetes template parses and uses the module with the agent 
   assert.ok(parsed.resource.kubernetes_deployment.main);
   assert.ok(parsed.resource.kubernetes_persistent_volume_claim.home, 'a persistent home: berth’s state survives restarts');
 });
+
+test('a slot with a Convex backend gets public (hidden) apps for its API and its HTTP actions', async () => {
+  const module = renderModule({ ...workspaces['two-slots'], convex: [{ name: 'shop', apiPort: 3210, sitePort: 3211 }] });
+  const parsed = (await parse('main.tf', module)) as { resource: Blocks };
+  const apps = parsed.resource.coder_app;
+  const [api] = apps.convex_shop;
+  const [site] = apps.convex_site_shop;
+  assert.deepEqual([api.slug, api.url, api.share, api.subdomain, api.healthcheck[0].url], ['${data.coder_parameter.slug_shop.value}-convex', 'http://localhost:3210', 'public', true, 'http://localhost:3210/version']);
+  assert.deepEqual([site.slug, site.url, site.share], ['${data.coder_parameter.slug_shop.value}-convex-site', 'http://localhost:3211', 'public']);
+  assert.equal(apps.convex_blog_api, undefined, 'only slots with a backend');
+});

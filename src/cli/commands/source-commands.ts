@@ -18,7 +18,7 @@ const SETTABLE: Array<[flag: string, key: keyof SlotSettingsView, help: string]>
   ['--slug <slug>', 'slug', "the slot's subdomain in a Coder workspace (default: the slot's name)"],
 ];
 
-const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback'];
+const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback', 'convex'];
 
 function printSettings(output: Output, view: { slot: string; settings: SlotSettingsView; gitToken: string; deployKey: string | null }): void {
   if (output.json) return output.line(JSON.stringify(view, null, 2));
@@ -52,6 +52,8 @@ export function registerSourceCommands(program: Command, run: Run): void {
   set
     .option('--auto-deploy', 'deploy on a webhook push (the default)')
     .option('--no-auto-deploy', 'do not deploy on a webhook push')
+    .option('--convex', "run the app's Convex backend (default: detected from convex.json, convex/ or a convex dependency)")
+    .option('--no-convex', 'never run a Convex backend for this slot')
     .option('--deploy-tags', 'also deploy pushed tags of the repository (webhook)')
     .option('--no-deploy-tags', 'deploy only pushes to the branch (the default)')
     .option('--memory-limit <mib>', 'restart the app (zero downtime) when its process tree uses more MiB than this')
@@ -65,6 +67,7 @@ export function registerSourceCommands(program: Command, run: Run): void {
         // With both --auto-deploy and --no-auto-deploy defined, commander leaves the value unset unless one is given.
         if (typeof options.autoDeploy === 'boolean') patch.autoDeploy = options.autoDeploy;
         if (typeof options.deployTags === 'boolean') patch.deployTags = options.deployTags;
+        if (typeof options.convex === 'boolean') patch.convex = options.convex;
         if (typeof options.spa === 'boolean') patch.spaFallback = options.spa;
         if (typeof options.memoryLimit === 'string') {
           const mib = Number(options.memoryLimit);

@@ -1,0 +1,103 @@
+// A Convex app in a slot, against a STAND-IN for the convex-local-backend binary (test/fixtures/convex-stand-in; the
+// real binary cannot be downloaded on these machines): detection, the backend's instance, start with the arguments
+// Convex documents, health gating, the admin key, the env the build and the app get, masking, and a missing binary.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli } from '../helpers/berth-process.js';
+import { request } from '../helpers/http.js';
+import { getFreePortRun } from '../helpers/ports.js';
+import { fixture, makeTempDir } from '../helpers/temp.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+
+const standIn = path.resolve(import.meta.dirname, '..', 'fixtures', 'convex-stand-in', 'convex-local-backend');
+let berth: TestDaemon;
+let basePort: number;
+before(async () => {
+  basePort = await getFreePortRun(2);
+  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
+  // The fixture's dependencies are not needed to build it (its build stands for vite build).
+  await berth.client.updateSettings('a', { installCommand: '' });
+});
+after(() => berth.close());
+
+test('a Convex app gets its own backend before the build; the build and the app get its URLs and admin key', async () => {
+  const done = await berth.client.deploy('a', fixture('convex-app'));
+  assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+  assert.ok(done.stages.some((stage) => stage.name === 'convex'), 'a convex stage ran');
+  const log = (await berth.client.deployLog(done.id)).lines.map((line) => line.text).join('\n');
+  assert.match(log, /Convex app: package\.json depends on convex \^1\.27\.0/);
+  assert.match(log, new RegExp(`built with VITE_CONVEX_URL=http://localhost:${basePort}`));
+
+  const dir = path.join(berth.home, 'slots', 'a', 'convex');
+  const instance = JSON.parse(fs.readFileSync(path.join(dir, 'instance.json'), 'utf8'));
+  assert.equal(fs.statSync(path.join(dir, 'instance.json')).mode & 0o777, 0o600);
+  assert.match(instance.secret, /^[0-9a-f]{64}$/);
+  assert.doesNotMatch(log, new RegExp(instance.secret), 'the instance secret is not in the deploy log');
+  const started = JSON.parse(fs.readFileSync(path.join(dir, 'storage', 'stand-in-start.json'), 'utf8')) as { args: string[]; tmpdir: string };
+  const arg = (name: string) => started.args[started.args.indexOf(name) + 1];
+  assert.deepEqual([arg('--interface'), arg('--port'), arg('--site-proxy-port'), arg('--instance-name')], ['127.0.0.1', String(basePort), String(basePort + 1), 'berth-a']);
+  assert.equal(arg('--instance-secret'), instance.secret);
+  assert.equal(arg('--convex-origin'), `http://localhost:${basePort}`);
+  assert.equal(arg('--convex-site'), `http://localhost:${basePort + 1}`);
+  assert.ok(started.args.includes('--disable-beacon'));
+  assert.equal(started.tmpdir, path.join(dir, 'tmp'));
+
+  // The built front end carries the public URL; the backend answers as this slot's instance and takes the admin key.
+  assert.match((await request(berth.slotUrl('a'))).body, new RegExp(`window.CONVEX_URL = "http://localhost:${basePort}"`));
+  const revealed = await berth.client.convex('a', true);
+  assert.equal((await request(`http://127.0.0.1:${basePort}/instance_name`)).body, 'berth-a');
+  const check = await request(`http://127.0.0.1:${basePort}/api/check_admin_key`, { headers: { authorization: `Convex ${revealed.env.CONVEX_SELF_HOSTED_ADMIN_KEY}` } });
+  assert.equal(check.status, 200);
+  assert.equal(revealed.env.CONVEX_SELF_HOSTED_URL, `http://127.0.0.1:${basePort}`);
+  for (const name of ['CONVEX_URL', 'VITE_CONVEX_URL', 'NEXT_PUBLIC_CONVEX_URL', 'PUBLIC_CONVEX_URL']) assert.equal(revealed.env[name], `http://localhost:${basePort}`, name);
+  assert.equal(revealed.env.CONVEX_SITE_URL, `http://localhost:${basePort + 1}`);
+});
+
+test('berth convex status and env: the admin key masked unless revealed (and the reveal recorded)', async () => {
+  const status = await runCli(berth.home, ['convex', 'status', 'a']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`Convex backend berth-a running \\(pid \\d+\\) on 127\\.0\\.0\\.1:${basePort}`));
+  const masked = await runCli(berth.home, ['convex', 'env', 'a']);
+  assert.match(masked.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=••••••••/);
+  const shown = await runCli(berth.home, ['convex', 'env', 'a', '--reveal']);
+  assert.match(shown.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=berth-a\|[0-9a-f]{64}/);
+  assert.ok((await berth.client.events('a')).some((event) => event.type === 'convex.revealed'));
+});
+
+test('the backend is supervised: killed, it comes back healthy; berth stopping stops it with SIGINT', async () => {
+  const { pid } = await berth.client.convex('a');
+  process.kill(pid!, 'SIGKILL');
+  const deadline = Date.now() + 20_000;
+  let answered = false;
+  while (!answered && Date.now() < deadline) {
+    answered = await request(`http://127.0.0.1:${basePort}/instance_name`).then((reply) => reply.body === 'berth-a', () => false);
+    if (!answered) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(answered, 'the backend answers again after a kill');
+  const restarted = (await berth.client.convex('a')).pid!;
+  assert.notEqual(restarted, pid);
+  await berth.close();
+  assert.throws(() => process.kill(restarted, 0), 'the backend stopped with berth');
+  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
+});
+
+test('with no backend binary, deploying a Convex app fails with how to get one; the slot setting can turn Convex off', async () => {
+  const home = makeTempDir('berth-no-convex-');
+  const plain = await startTestDaemon({ slots: [{ name: 'a' }], env: { HOME: home }, config: { convex: { binary: null, basePort: await getFreePortRun(2) } } });
+  try {
+    await plain.client.updateSettings('a', { installCommand: '' });
+    await assert.rejects(plain.client.deploy('a', fixture('convex-app')), (error: Error & { code?: string; remedy?: string }) => {
+      assert.equal(error.code, 'ERR_CONVEX_BACKEND_MISSING');
+      assert.match(error.remedy ?? '', /convex-local-backend-x86_64-unknown-linux-gnu\.zip/);
+      return true;
+    });
+    await plain.client.updateSettings('a', { convex: false });
+    const done = await plain.client.deploy('a', fixture('convex-app'));
+    assert.equal(done.status, 'succeeded');
+    assert.ok(!done.stages.some((stage) => stage.name === 'convex'));
+  } finally {
+    await plain.close();
+  }
+});
