@@ -12,6 +12,28 @@ import { fixture, makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
 const standIn = path.resolve(import.meta.dirname, '..', 'fixtures', 'convex-stand-in', 'convex-local-backend');
+
+/**
+ * The convex-app fixture with an installed `convex` package whose CLI is a STAND-IN (the real CLI needs a real
+ * backend to deploy to): it records its arguments and the Convex variables it was given, and succeeds or fails.
+ */
+function convexApp(version: string, outcome: 'deploys' | 'fails' = 'deploys'): string {
+  const dir = makeTempDir('berth-convex-app-');
+  fs.cpSync(fixture('convex-app'), dir, { recursive: true });
+  const cli = path.join(dir, 'node_modules', 'convex');
+  fs.mkdirSync(path.join(cli, 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(cli, 'package.json'), JSON.stringify({ name: 'convex', version, bin: { convex: 'bin/main.js' } }));
+  fs.writeFileSync(
+    path.join(cli, 'bin', 'main.js'),
+    `const fs = require('node:fs');
+const pick = ['CONVEX_SELF_HOSTED_URL', 'CONVEX_SELF_HOSTED_ADMIN_KEY', 'CONVEX_DEPLOY_KEY', 'CONVEX_DEPLOYMENT', 'VITE_CONVEX_URL'];
+fs.writeFileSync('cli-call.json', JSON.stringify({ args: process.argv.slice(2), env: Object.fromEntries(pick.map((name) => [name, process.env[name]])) }));
+if (${JSON.stringify(outcome)} === 'fails') { console.error('✖ Error: Hit an error while pushing: schema validation failed in messages'); process.exit(1); }
+console.log('✔ Deployed Convex functions to ' + process.env.CONVEX_SELF_HOSTED_URL);
+`,
+  );
+  return dir;
+}
 let berth: TestDaemon;
 let basePort: number;
 before(async () => {
@@ -23,9 +45,9 @@ before(async () => {
 after(() => berth.close());
 
 test('a Convex app gets its own backend before the build; the build and the app get its URLs and admin key', async () => {
-  const done = await berth.client.deploy('a', fixture('convex-app'));
+  const done = await berth.client.deploy('a', convexApp('1.27.0'));
   assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
-  assert.ok(done.stages.some((stage) => stage.name === 'convex'), 'a convex stage ran');
+  assert.deepEqual(done.stages.map((stage) => stage.name).filter((name) => ['convex', 'functions', 'build'].includes(name)), ['convex', 'functions', 'build'], 'functions deploy before the front end builds');
   const log = (await berth.client.deployLog(done.id)).lines.map((line) => line.text).join('\n');
   assert.match(log, /Convex app: package\.json depends on convex \^1\.27\.0/);
   assert.match(log, new RegExp(`built with VITE_CONVEX_URL=http://localhost:${basePort}`));
@@ -47,12 +69,31 @@ test('a Convex app gets its own backend before the build; the build and the app 
   // The built front end carries the public URL; the backend answers as this slot's instance and takes the admin key.
   assert.match((await request(berth.slotUrl('a'))).body, new RegExp(`window.CONVEX_URL = "http://localhost:${basePort}"`));
   const revealed = await berth.client.convex('a', true);
+  const call = JSON.parse(fs.readFileSync(path.join(berth.home, 'slots', 'a', 'releases', done.id, 'cli-call.json'), 'utf8'));
+  assert.deepEqual(call.args, ['deploy']);
+  assert.deepEqual(call.env, {
+    CONVEX_SELF_HOSTED_URL: `http://127.0.0.1:${basePort}`,
+    CONVEX_SELF_HOSTED_ADMIN_KEY: revealed.env.CONVEX_SELF_HOSTED_ADMIN_KEY,
+    CONVEX_DEPLOY_KEY: '',
+    CONVEX_DEPLOYMENT: '',
+    VITE_CONVEX_URL: `http://localhost:${basePort}`,
+  });
+  assert.match(log, /Deployed Convex functions to http:\/\/127\.0\.0\.1/);
+  assert.doesNotMatch(log, new RegExp(revealed.env.CONVEX_SELF_HOSTED_ADMIN_KEY.replace(/\|/g, '\\|')), 'the admin key is masked in the deploy log');
   assert.equal((await request(`http://127.0.0.1:${basePort}/instance_name`)).body, 'berth-a');
   const check = await request(`http://127.0.0.1:${basePort}/api/check_admin_key`, { headers: { authorization: `Convex ${revealed.env.CONVEX_SELF_HOSTED_ADMIN_KEY}` } });
   assert.equal(check.status, 200);
   assert.equal(revealed.env.CONVEX_SELF_HOSTED_URL, `http://127.0.0.1:${basePort}`);
   for (const name of ['CONVEX_URL', 'VITE_CONVEX_URL', 'NEXT_PUBLIC_CONVEX_URL', 'PUBLIC_CONVEX_URL']) assert.equal(revealed.env[name], `http://localhost:${basePort}`, name);
   assert.equal(revealed.env.CONVEX_SITE_URL, `http://localhost:${basePort + 1}`);
+});
+
+test('a known-bad CLI version is refused, and a failing functions deploy fails the deployment; the old release keeps serving', async () => {
+  const before = (await berth.client.status())[0].release;
+  await assert.rejects(berth.client.deploy('a', convexApp('1.26.1')), (error: Error & { code?: string; remedy?: string }) => error.code === 'ERR_CONVEX_CLI_VERSION' && /convex@1\.26\.2 or newer/.test(error.remedy ?? ''));
+  await assert.rejects(berth.client.deploy('a', convexApp('1.27.0', 'fails')), (error: Error & { code?: string }) => error.code === 'ERR_CONVEX_DEPLOY_FAILED' && /schema validation failed in messages/.test(error.message));
+  assert.equal((await berth.client.status())[0].release, before);
+  assert.match((await request(berth.slotUrl('a'))).body, /window\.CONVEX_URL/);
 });
 
 test('berth convex status and env: the admin key masked unless revealed (and the reveal recorded)', async () => {
