@@ -16,7 +16,7 @@ export interface ConvexServiceDeps {
   clock: Clock;
   publicUrls(slot: string, ports: { api: number; site: number }): { api: string; site: string };
   writeLog(slot: string, stream: LogStream, lines: string[]): void;
-  event(slot: string, type: string, message: string): void;
+  event(slot: string, type: string, message: string, actor?: string | null): void;
 }
 
 export function createConvexService(deps: ConvexServiceDeps) {
@@ -65,8 +65,34 @@ export function createConvexService(deps: ConvexServiceDeps) {
     }
   }
 
+  /** A call to the slot's backend API with its admin key. */
+  async function backendApi<T>(slot: string, pathname: string, body?: unknown): Promise<T> {
+    const { adminKey } = instanceOf(slot);
+    await backendOf(slot).ensureRunning();
+    const response = await fetch(`${backendOf(slot).url}${pathname}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Convex ${adminKey}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `The Convex backend of slot ${slot} answered ${response.status} to ${pathname}: ${text.slice(0, 300)}.`, { details: { slot, status: response.status } });
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
   return {
     enabled,
+    /** The env the app's functions see (the backend's own, set through its API). */
+    async backendEnv(slot: string): Promise<Record<string, string>> {
+      const reply = await backendApi<{ environmentVariables?: Record<string, string> }>(slot, '/api/v1/list_environment_variables');
+      return reply.environmentVariables ?? {};
+    },
+    async changeBackendEnv(slot: string, changes: { set?: Record<string, string>; unset?: string[] }, actor: string | null = null): Promise<void> {
+      const list = [...Object.entries(changes.set ?? {}).map(([name, value]) => ({ name, value })), ...(changes.unset ?? []).map((name) => ({ name, value: null }))];
+      if (list.length === 0) return;
+      await backendApi(slot, '/api/v1/update_environment_variables', { changes: list });
+      deps.event(slot, 'convex.env', `Convex backend env of slot ${slot}: ${[...Object.keys(changes.set ?? {}).map((name) => `set ${name}`), ...(changes.unset ?? []).map((name) => `unset ${name}`)].join(', ')}`, actor);
+    },
     /** Starts the slot's backend (making its instance on first use) and waits until it is healthy. */
     async ensureRunning(slot: string): Promise<void> {
       const first = !enabled(slot);

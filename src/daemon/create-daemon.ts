@@ -117,7 +117,7 @@ export function createDaemon(options: DaemonOptions) {
       clock,
       publicUrls: (slot, ports) => urls.convex(slot, ports),
       writeLog: (slot, stream, lines) => logs.get(slot)?.append(0, stream, lines),
-      event: (slot, type, message) => store.addEvent(slot, type, message),
+      event: (slot, type, message, actor = null) => store.addEvent(slot, type, message, undefined, actor),
     });
     const logs = new Map<string, SlotLog>();
     const fronts = new Map<string, SlotFront>();

@@ -177,6 +177,10 @@ export function createClient(options: ClientOptions) {
     backupDatabase: async (name: string) => (await send('GET', `${slot(name)}/database/backup`)).body!,
     restoreDatabaseFile: (name: string, file: string) => call(replacedSchema, 'POST', `${slot(name)}/database/restore-file`, new FileBody(file)),
     convex: (name: string, reveal = false) => (reveal ? call(convexStatusSchema, 'POST', `${slot(name)}/convex/reveal`, {}) : call(convexStatusSchema, 'GET', `${slot(name)}/convex`)),
+    convexBackendEnv: (name: string, reveal = false) =>
+      (reveal ? call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'POST', `${slot(name)}/convex/backend-env/reveal`, {}) : call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'GET', `${slot(name)}/convex/backend-env`)).then((reply) => reply.env),
+    changeConvexBackendEnv: (name: string, changes: { set?: Record<string, string>; unset?: string[] }) =>
+      call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'PATCH', `${slot(name)}/convex/backend-env`, changes).then((reply) => reply.env),
     slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),
     revealHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret/reveal`, {}),
     newSlotHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret`, {}),

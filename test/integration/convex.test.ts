@@ -100,11 +100,27 @@ test('berth convex status and env: the admin key masked unless revealed (and the
   const status = await runCli(berth.home, ['convex', 'status', 'a']);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, new RegExp(`Convex backend berth-a running \\(pid \\d+\\) on 127\\.0\\.0\\.1:${basePort}`));
-  const masked = await runCli(berth.home, ['convex', 'env', 'a']);
+  const masked = await runCli(berth.home, ['convex', 'urls', 'a']);
   assert.match(masked.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=••••••••/);
-  const shown = await runCli(berth.home, ['convex', 'env', 'a', '--reveal']);
+  const shown = await runCli(berth.home, ['convex', 'urls', 'a', '--reveal']);
   assert.match(shown.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=berth-a\|[0-9a-f]{64}/);
   assert.ok((await berth.client.events('a')).some((event) => event.type === 'convex.revealed'));
+});
+
+test("the functions' own env is set in the backend through its API: listed masked, set and unset from the CLI", async () => {
+  const set = await runCli(berth.home, ['convex', 'env', 'set', 'a', 'SITE_URL=https://shop.example', 'STRIPE_SECRET_KEY=sk_live_123']);
+  assert.equal(set.code, 0, set.stderr);
+  const listed = await runCli(berth.home, ['convex', 'env', 'list', 'a']);
+  assert.match(listed.stdout, /SITE_URL=https:\/\/shop\.example/);
+  assert.match(listed.stdout, /STRIPE_SECRET_KEY=••••••••/);
+  assert.equal((await berth.client.convexBackendEnv('a', true)).STRIPE_SECRET_KEY, 'sk_live_123');
+  await runCli(berth.home, ['convex', 'env', 'unset', 'a', 'STRIPE_SECRET_KEY']);
+  assert.deepEqual(await berth.client.convexBackendEnv('a'), { SITE_URL: 'https://shop.example' });
+  const bad = await runCli(berth.home, ['convex', 'env', 'set', 'a', 'NOT AN ASSIGNMENT']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /is not KEY=VALUE/);
+  await assert.rejects(berth.client.changeConvexBackendEnv('a', { set: { '1BAD': 'x' } }), (error: Error & { code?: string }) => error.code === 'ERR_BAD_REQUEST');
+  assert.ok((await berth.client.events('a')).some((event) => event.type === 'convex.env' && event.actor === 'cli'));
 });
 
 test('the backend is supervised: killed, it comes back healthy; berth stopping stops it with SIGINT', async () => {

@@ -1,11 +1,16 @@
 // A slot's Convex backend in the API: its status, URLs and the env its app gets (the admin key masked unless
 // revealed, and the reveal recorded).
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { convexStatusSchema } from '../../sdk/schemas.js';
+import { maskSecrets } from '../../slots/secrets.js';
 import type { RouteContext } from '../build-api.js';
 import { slotParams } from './common.js';
 
 const MASK = '••••••••';
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and _, not starting with a digit');
+const backendEnvReply = z.object({ slot: z.string(), env: z.record(z.string(), z.string()) });
 
 export function convexRoutes(app: FastifyInstance, context: RouteContext): void {
   const { registry, convex, service } = context;
@@ -37,6 +42,49 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
       const answer = view(params.slot, true);
       context.store.addEvent(params.slot, 'convex.revealed', "the Convex backend's admin key was revealed", undefined, principal.actor);
       return answer;
+    },
+  });
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot/convex/backend-env',
+    tag: 'convex',
+    summary: "The env the app's Convex functions see (secret-looking values masked)",
+    access: 'read',
+    params: slotParams,
+    response: backendEnvReply,
+    handler: async ({ params }) => {
+      service.settings(params.slot);
+      return { slot: params.slot, env: maskSecrets(await convex.backendEnv(params.slot), []) };
+    },
+  });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/convex/backend-env/reveal',
+    tag: 'convex',
+    summary: "The env the app's Convex functions see, unmasked (recorded)",
+    access: 'manage',
+    params: slotParams,
+    response: backendEnvReply,
+    handler: async ({ params, principal }) => {
+      service.settings(params.slot);
+      const env = await convex.backendEnv(params.slot);
+      context.store.addEvent(params.slot, 'convex.revealed', "the Convex backend's env was revealed", undefined, principal.actor);
+      return { slot: params.slot, env };
+    },
+  });
+  registry.add(app, {
+    method: 'PATCH',
+    url: '/api/v1/slots/:slot/convex/backend-env',
+    tag: 'convex',
+    summary: "Set or unset variables of the app's Convex functions (through the backend's API; no redeploy needed)",
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ set: z.record(envName, z.string().max(64 * 1024)).optional(), unset: z.array(envName).optional() }).strict(),
+    response: backendEnvReply,
+    handler: async ({ params, body, principal }) => {
+      service.settings(params.slot);
+      await convex.changeBackendEnv(params.slot, body, principal.actor);
+      return { slot: params.slot, env: maskSecrets(await convex.backendEnv(params.slot), []) };
     },
   });
 }

@@ -1,12 +1,24 @@
-// CLI commands for a slot's Convex backend: its status and URLs, and the env its app and build get.
+// CLI commands for a slot's Convex backend: its status and URLs, the env the app and its build get (`urls`), and the
+// env the app's functions see (`env list|set|unset`, through the backend's API).
 import type { Command } from 'commander';
+import { CliError } from '../output.js';
 import type { Run } from './slot-commands.js';
+
+function parseAssignments(pairs: string[]): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CliError('ERR_BAD_REQUEST', `"${pair}" is not KEY=VALUE.`, 'Write each variable as KEY=VALUE, for example SITE_URL=https://example.com.');
+    set[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return set;
+}
 
 export function registerConvexCommands(program: Command, run: Run): void {
   const convex = program.command('convex').description("a slot's self-hosted Convex backend (docs/convex.md)");
   convex
     .command('status <slot>')
-    .description("whether the slot has a Convex backend, where it listens, its public URLs")
+    .description('whether the slot has a Convex backend, where it listens, its public URLs')
     .action((slot: string) =>
       run(async (client, output) => {
         const status = await client.convex(slot);
@@ -18,8 +30,8 @@ export function registerConvexCommands(program: Command, run: Run): void {
       }),
     );
   convex
-    .command('env <slot>')
-    .description('the env the Convex app and its build get (the admin key masked unless --reveal)')
+    .command('urls <slot>')
+    .description('the env the Convex app and its build get: URLs and the admin key (masked unless --reveal)')
     .option('--reveal', 'show the admin key (recorded)')
     .action((slot: string, options: { reveal?: boolean }) =>
       run(async (client, output) => {
@@ -27,6 +39,38 @@ export function registerConvexCommands(program: Command, run: Run): void {
         if (output.json) return output.line(JSON.stringify(status.env, null, 2));
         if (!status.enabled) return output.line(`slot ${slot} has no Convex backend`);
         for (const [name, value] of Object.entries(status.env)) output.line(`${name}=${value}`);
+      }),
+    );
+  const env = convex.command('env').description("the env the app's Convex functions see (set in the backend, no redeploy needed)");
+  env
+    .command('list <slot>')
+    .description('the variables (secret-looking values masked unless --reveal)')
+    .option('--reveal', 'show every value (recorded)')
+    .action((slot: string, options: { reveal?: boolean }) =>
+      run(async (client, output) => {
+        const values = await client.convexBackendEnv(slot, options.reveal === true);
+        if (output.json) return output.line(JSON.stringify(values, null, 2));
+        const names = Object.keys(values).sort();
+        output.line(names.length === 0 ? `the Convex backend of slot ${slot} has no env variables` : names.map((name) => `${name}=${values[name]}`).join('\n'));
+      }),
+    );
+  env
+    .command('set <slot> <assignments...>')
+    .description('set variables: KEY=VALUE …')
+    .action((slot: string, assignments: string[]) =>
+      run(async (client, output) => {
+        const set = parseAssignments(assignments);
+        await client.changeConvexBackendEnv(slot, { set });
+        output.line(`set ${Object.keys(set).join(', ')} in the Convex backend of slot ${slot}`);
+      }),
+    );
+  env
+    .command('unset <slot> <names...>')
+    .description('remove variables')
+    .action((slot: string, names: string[]) =>
+      run(async (client, output) => {
+        await client.changeConvexBackendEnv(slot, { unset: names });
+        output.line(`unset ${names.join(', ')} in the Convex backend of slot ${slot}`);
       }),
     );
 }
