@@ -8,6 +8,7 @@ import { BerthError } from '../errors/berth-error.js';
 import type { LogStream } from '../logs/log-line.js';
 import type { Clock } from '../supervisor/clock.js';
 import { findBackendBinary } from './binary.js';
+import { authKeys } from './auth-keys.js';
 import { createConvexBackend, type ConvexBackend } from './backend.js';
 
 export interface ConvexServiceDeps {
@@ -86,6 +87,17 @@ export function createConvexService(deps: ConvexServiceDeps) {
     async backendEnv(slot: string): Promise<Record<string, string>> {
       const reply = await backendApi<{ environmentVariables?: Record<string, string> }>(slot, '/api/v1/list_environment_variables');
       return reply.environmentVariables ?? {};
+    },
+    /**
+     * Convex Auth's keys and site URL, set in the backend where they are missing; values already there (the owner's
+     * own) are left alone. Returns the names it set.
+     */
+    async ensureAuthEnv(slot: string, siteUrl: string): Promise<string[]> {
+      const current = await this.backendEnv(slot);
+      const wanted: Record<string, string> = { ...authKeys(dirOf(slot)), SITE_URL: siteUrl };
+      const set = Object.fromEntries(Object.entries(wanted).filter(([name]) => current[name] === undefined));
+      if (Object.keys(set).length > 0) await this.changeBackendEnv(slot, { set });
+      return Object.keys(set);
     },
     async changeBackendEnv(slot: string, changes: { set?: Record<string, string>; unset?: string[] }, actor: string | null = null): Promise<void> {
       const list = [...Object.entries(changes.set ?? {}).map(([name, value]) => ({ name, value })), ...(changes.unset ?? []).map((name) => ({ name, value: null }))];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import type { CommitInfo, DeploySource, ReleaseRecord, SlotSettings } from '../store/records.js';
 import type { NewRelease } from '../store/state-store.js';
+import { usesConvexAuth } from '../convex/auth-keys.js';
 import { convexReason } from '../convex/detect.js';
 import { assertUsableCli, deployEnv, findConvexCli } from '../convex/functions-deploy.js';
 import { detectApp } from './detect-app.js';
@@ -56,7 +57,7 @@ export interface BuildReleaseOptions {
   signal: AbortSignal;
   run: StageRunner;
   /** A slot's Convex backend, for a Convex app: started (or found running) before the front end is built. */
-  convex?: { prepare(): Promise<Record<string, string>> };
+  convex?: { prepare(options: { auth: boolean }): Promise<Record<string, string>> };
   /** Records the pid of a running step (so a daemon crash can stop it at the next start). */
   trackStep?: { onSpawn(pid: number, startTicks: number): void; onExit(pid: number): void };
 }
@@ -177,7 +178,9 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
     if (convex && options.convex) {
       const convexEnv = await run.stage('convex', async () => {
         run.say([`Convex app: ${convex} → starting the slot's Convex backend before the build`]);
-        return options.convex!.prepare();
+        const auth = usesConvexAuth(path.join(options.filesDir, appDir));
+        if (auth) run.say(['the app uses @convex-dev/auth → its keys (JWT_PRIVATE_KEY, JWKS) and SITE_URL are set in the backend where missing']);
+        return options.convex!.prepare({ auth });
       });
       env = { ...env, ...convexEnv };
       run.say([`the build gets CONVEX_SELF_HOSTED_URL=${convexEnv.CONVEX_SELF_HOSTED_URL} and the public URL ${convexEnv.CONVEX_URL} (as VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL, CONVEX_URL, PUBLIC_CONVEX_URL)`]);

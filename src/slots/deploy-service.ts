@@ -27,7 +27,7 @@ export interface DeployServiceDeps {
   /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
   baseEnv: Record<string, string>;
   /** Convex backends per slot (a Convex app's deploy starts its slot's backend). */
-  convex?: { ensureRunning(slot: string): Promise<void>; env(slot: string): Record<string, string> };
+  convex?: { ensureRunning(slot: string): Promise<void>; env(slot: string): Record<string, string>; ensureAuthEnv(slot: string, siteUrl: string): Promise<string[]> };
   /** The daemon's environment (the coder CLI and its agent variables, for a token from Coder's external auth). */
   daemonEnv?: Record<string, string | undefined>;
   /** Env berth provides a slot's build (its database, so build-time migrations work). */
@@ -70,10 +70,14 @@ export function createDeployService(deps: DeployServiceDeps) {
   }
 
   /** Starts the slot's Convex backend; its admin key is masked in this deployment's log from then on. */
-  async function prepareConvex(slot: string, log: DeployLog): Promise<Record<string, string>> {
+  async function prepareConvex(slot: string, log: DeployLog, auth: boolean): Promise<Record<string, string>> {
     await deps.convex!.ensureRunning(slot);
     const env = deps.convex!.env(slot);
     if (env.CONVEX_SELF_HOSTED_ADMIN_KEY) log.addSecret(env.CONVEX_SELF_HOSTED_ADMIN_KEY);
+    if (auth) {
+      const set = await deps.convex!.ensureAuthEnv(slot, deps.providedEnv?.(slot).PUBLIC_URL ?? '');
+      log.append([set.length > 0 ? `Convex Auth: set ${set.join(', ')} in the backend` : 'Convex Auth: its keys and SITE_URL are already set in the backend']);
+    }
     return env;
   }
 
@@ -93,7 +97,7 @@ export function createDeployService(deps: DeployServiceDeps) {
         settings: slotRecord.settings,
         env: { ...deps.providedEnv?.(slot), ...slotRecord.env },
         inheritedNames: config.inheritEnv,
-        convex: deps.convex ? { prepare: () => prepareConvex(slot, log) } : undefined,
+        convex: deps.convex ? { prepare: (options) => prepareConvex(slot, log, options.auth) } : undefined,
         filesDir: path.join(paths.releasesDir(slot), record.id),
         keptReleases: store.listReleases(slot),
         tools,

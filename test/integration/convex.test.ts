@@ -2,6 +2,7 @@
 // real binary cannot be downloaded on these machines): detection, the backend's instance, start with the arguments
 // Convex documents, health gating, the admin key, the env the build and the app get, masking, and a missing binary.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,9 +18,14 @@ const standIn = path.resolve(import.meta.dirname, '..', 'fixtures', 'convex-stan
  * The convex-app fixture with an installed `convex` package whose CLI is a STAND-IN (the real CLI needs a real
  * backend to deploy to): it records its arguments and the Convex variables it was given, and succeeds or fails.
  */
-function convexApp(version: string, outcome: 'deploys' | 'fails' = 'deploys'): string {
+function convexApp(version: string, outcome: 'deploys' | 'fails' = 'deploys', options: { auth?: boolean } = {}): string {
   const dir = makeTempDir('berth-convex-app-');
   fs.cpSync(fixture('convex-app'), dir, { recursive: true });
+  if (options.auth) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    manifest.dependencies['@convex-dev/auth'] = '^0.0.80';
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  }
   const cli = path.join(dir, 'node_modules', 'convex');
   fs.mkdirSync(path.join(cli, 'bin'), { recursive: true });
   fs.writeFileSync(path.join(cli, 'package.json'), JSON.stringify({ name: 'convex', version, bin: { convex: 'bin/main.js' } }));
@@ -121,6 +127,30 @@ test("the functions' own env is set in the backend through its API: listed maske
   assert.match(bad.stderr, /is not KEY=VALUE/);
   await assert.rejects(berth.client.changeConvexBackendEnv('a', { set: { '1BAD': 'x' } }), (error: Error & { code?: string }) => error.code === 'ERR_BAD_REQUEST');
   assert.ok((await berth.client.events('a')).some((event) => event.type === 'convex.env' && event.actor === 'cli'));
+});
+
+test('Convex Auth: a key pair made once per slot and SITE_URL are set in the backend; the owner’s own values are kept', async () => {
+  await berth.client.changeConvexBackendEnv('a', { unset: ['SITE_URL'] });
+  const first = await berth.client.deploy('a', convexApp('1.27.0', 'deploys', { auth: true }));
+  assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
+  const env = await berth.client.convexBackendEnv('a', true);
+  assert.match(env.JWT_PRIVATE_KEY, /^-----BEGIN PRIVATE KEY----- \S+/);
+  assert.doesNotMatch(env.JWT_PRIVATE_KEY, /\n/, 'newlines replaced by spaces, as Convex Auth expects');
+  assert.equal(env.SITE_URL, berth.info.slots.a);
+  const jwks = JSON.parse(env.JWKS) as { keys: Array<Record<string, string>> };
+  assert.deepEqual([jwks.keys[0].kty, jwks.keys[0].alg, jwks.keys[0].use], ['RSA', 'RS256', 'sig']);
+  // The pair belongs together: what the private key signs, the published key verifies.
+  const body = env.JWT_PRIVATE_KEY.replace('-----BEGIN PRIVATE KEY-----', '').replace('-----END PRIVATE KEY-----', '').trim().split(/\s+/).join('\n');
+  const privateKey = crypto.createPrivateKey(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`);
+  const signature = crypto.sign('sha256', Buffer.from('token'), privateKey);
+  assert.ok(crypto.verify('sha256', Buffer.from('token'), crypto.createPublicKey({ key: jwks.keys[0] as crypto.JsonWebKey, format: 'jwk' }), signature));
+  assert.equal(fs.statSync(path.join(berth.home, 'slots', 'a', 'convex', 'auth-keys.json')).mode & 0o777, 0o600);
+
+  await berth.client.changeConvexBackendEnv('a', { set: { SITE_URL: 'https://my-own.example' } });
+  await berth.client.deploy('a', convexApp('1.27.0', 'deploys', { auth: true }));
+  const again = await berth.client.convexBackendEnv('a', true);
+  assert.equal(again.JWT_PRIVATE_KEY, env.JWT_PRIVATE_KEY, 'the same keys on every deploy');
+  assert.equal(again.SITE_URL, 'https://my-own.example', 'a value the owner set is kept');
 });
 
 test('the backend is supervised: killed, it comes back healthy; berth stopping stops it with SIGINT', async () => {
