@@ -48,12 +48,13 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
     method: 'GET',
     url: '/api/v1/slots/:slot/convex/backend-env',
     tag: 'convex',
-    summary: "The env the app's Convex functions see (secret-looking values masked)",
+    summary: "The env the app's Convex functions see (secret-looking values masked; empty for a slot without a backend)",
     access: 'read',
     params: slotParams,
     response: backendEnvReply,
     handler: async ({ params }) => {
       service.settings(params.slot);
+      if (!convex.enabled(params.slot)) return { slot: params.slot, env: {} };
       return { slot: params.slot, env: maskSecrets(await convex.backendEnv(params.slot), []) };
     },
   });
