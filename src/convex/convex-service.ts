@@ -9,6 +9,7 @@ import type { LogStream } from '../logs/log-line.js';
 import type { Clock } from '../supervisor/clock.js';
 import { findBackendBinary } from './binary.js';
 import { authKeys } from './auth-keys.js';
+import { runConvexDoctor } from './convex-doctor.js';
 import { createConvexBackend, type ConvexBackend } from './backend.js';
 
 export interface ConvexServiceDeps {
@@ -131,6 +132,13 @@ export function createConvexService(deps: ConvexServiceDeps) {
         PUBLIC_CONVEX_URL: urls.api,
         CONVEX_SITE_URL: urls.site,
       };
+    },
+    /** The doctor's findings for the slot's backend and its live release. */
+    async doctor(slot: string, release: { filesDir: string; appDir: string } | null) {
+      const { adminKey, name } = instanceOf(slot);
+      const ports = portsOf(slot);
+      const backendEnv = await this.backendEnv(slot).catch(() => null);
+      return runConvexDoctor({ slot, apiUrl: `http://127.0.0.1:${ports.api}`, instanceName: name, adminKey, siteUrl: deps.publicUrls(slot, ports).site, release, backendEnv });
     },
     secrets(slot: string): string[] {
       return enabled(slot) ? [instanceOf(slot).adminKey] : [];

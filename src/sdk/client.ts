@@ -24,6 +24,7 @@ import {
   hookSecretSchema,
   slotHooksSchema,
   convexStatusSchema,
+  findingSchema,
   tokenCreateResponseSchema,
   loginCodeSchema,
   type ApiTokenView,
@@ -181,6 +182,8 @@ export function createClient(options: ClientOptions) {
       (reveal ? call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'POST', `${slot(name)}/convex/backend-env/reveal`, {}) : call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'GET', `${slot(name)}/convex/backend-env`)).then((reply) => reply.env),
     changeConvexBackendEnv: (name: string, changes: { set?: Record<string, string>; unset?: string[] }) =>
       call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'PATCH', `${slot(name)}/convex/backend-env`, changes).then((reply) => reply.env),
+    convexDoctor: (name: string) =>
+      call(z.object({ findings: z.array(findingSchema) }), 'GET', `${slot(name)}/convex/doctor`).then((reply) => reply.findings),
     slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),
     revealHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret/reveal`, {}),
     newSlotHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret`, {}),

@@ -288,3 +288,6 @@ export const convexStatusSchema = z.object({
   urls: z.object({ api: z.string(), site: z.string() }),
   env: z.record(z.string(), z.string()).describe('CONVEX_SELF_HOSTED_ADMIN_KEY is masked unless revealed'),
 });
+
+/** One finding of a doctor: what was checked, the verdict, what was seen, and what to do. */
+export const findingSchema = z.object({ check: z.string(), verdict: z.enum(['ok', 'warn', 'fail']), message: z.string(), remedy: z.string().nullable() });

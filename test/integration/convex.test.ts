@@ -153,6 +153,22 @@ test('Convex Auth: a key pair made once per slot and SITE_URL are set in the bac
   assert.equal(again.SITE_URL, 'https://my-own.example', 'a value the owner set is kept');
 });
 
+test('berth convex doctor: the backend, its key, the CLI version, generated code, flags read as on, the site URL', async () => {
+  await berth.client.changeConvexBackendEnv('a', { set: { DO_NOT_REQUIRE_SSL: 'false' } });
+  const result = await runCli(berth.home, ['convex', 'doctor', 'a', '--json']);
+  const findings = JSON.parse(result.stdout) as Array<{ check: string; verdict: string; message: string; remedy: string | null }>;
+  const verdict = (check: string) => findings.filter((finding) => finding.check === check).map((finding) => `${finding.verdict}: ${finding.message}`);
+  assert.match(verdict('backend')[0], new RegExp(`^ok: instance berth-a answers on http://127\\.0\\.0\\.1:${basePort}`));
+  assert.deepEqual(verdict('admin key'), ['ok: the admin key is accepted']);
+  assert.deepEqual(verdict('cli'), ['ok: convex 1.27.0']);
+  assert.match(verdict('codegen')[0], /^warn: convex\/_generated is missing/);
+  assert.match(verdict('env')[0], /^warn: DO_NOT_REQUIRE_SSL=false turns the flag ON/);
+  assert.match(verdict('site url')[0], /^ok: .* is reachable without a login/);
+  assert.equal(result.code, 0, 'warnings alone exit 0');
+  assert.ok(findings.every((finding) => finding.verdict === 'ok' || (finding.remedy ?? '').length > 10));
+  await berth.client.changeConvexBackendEnv('a', { unset: ['DO_NOT_REQUIRE_SSL'] });
+});
+
 test('the backend is supervised: killed, it comes back healthy; berth stopping stops it with SIGINT', async () => {
   const { pid } = await berth.client.convex('a');
   process.kill(pid!, 'SIGKILL');

@@ -2,7 +2,7 @@
 // revealed, and the reveal recorded).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { convexStatusSchema } from '../../sdk/schemas.js';
+import { convexStatusSchema, findingSchema } from '../../sdk/schemas.js';
 import { maskSecrets } from '../../slots/secrets.js';
 import type { RouteContext } from '../build-api.js';
 import { slotParams } from './common.js';
@@ -86,6 +86,21 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
       service.settings(params.slot);
       await convex.changeBackendEnv(params.slot, body, principal.actor);
       return { slot: params.slot, env: maskSecrets(await convex.backendEnv(params.slot), []) };
+    },
+  });
+  registry.add(app, {
+    method: 'GET',
+    url: '/api/v1/slots/:slot/convex/doctor',
+    tag: 'convex',
+    summary: "Check the slot's Convex backend and app: instance, admin key, CLI version, generated code, flags, site URL",
+    access: 'read',
+    params: slotParams,
+    response: z.object({ findings: z.array(findingSchema) }),
+    handler: async ({ params }) => {
+      const live = service.settings(params.slot) && context.store.getSlot(params.slot)?.liveRelease;
+      const release = live ? context.store.getRelease(params.slot, live) : undefined;
+      if (!convex.enabled(params.slot)) return { findings: [{ check: 'backend', verdict: 'ok' as const, message: `slot ${params.slot} has no Convex backend`, remedy: null }] };
+      return { findings: await convex.doctor(params.slot, release ? { filesDir: release.filesDir, appDir: release.appDir } : null) };
     },
   });
 }

@@ -41,6 +41,20 @@ export function registerConvexCommands(program: Command, run: Run): void {
         for (const [name, value] of Object.entries(status.env)) output.line(`${name}=${value}`);
       }),
     );
+  convex
+    .command('doctor <slot>')
+    .description("check the slot's Convex backend and app, with a remedy for each problem (exit 1 on a failure)")
+    .action((slot: string) =>
+      run(async (client, output) => {
+        const findings = await client.convexDoctor(slot);
+        if (findings.some((finding) => finding.verdict === 'fail')) process.exitCode = 1;
+        if (output.json) return output.line(JSON.stringify(findings, null, 2));
+        for (const finding of findings) {
+          output.line(`${{ ok: '✓', warn: '!', fail: '✗' }[finding.verdict]} ${finding.check.padEnd(10)} ${finding.message}`);
+          if (finding.remedy) output.line(`  → ${finding.remedy}`);
+        }
+      }),
+    );
   const env = convex.command('env').description("the env the app's Convex functions see (set in the backend, no redeploy needed)");
   env
     .command('list <slot>')
