@@ -172,6 +172,8 @@ export function createDaemon(options: DaemonOptions) {
       logs,
       slotUrl: (name) => urls.slot(name),
       providedSecrets: (name) => [...database.secrets(name), ...convex.secrets(name)],
+      // deploys is made just below; a rollback only ever runs after start, when it exists.
+      beforeRollback: (name, release, run) => deploys.redeployConvexFunctions(name, release, run),
       checkSettings: (name, next) => {
         if (next.slug === undefined || next.slug === null) return;
         const otherSlugs = new Map(config.slots.filter((slot) => slot.name !== name).map((slot) => [store.getSlot(slot.name)?.settings.slug ?? slot.name, slot.name]));

@@ -6,12 +6,15 @@ import type { BerthPaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { buildRelease } from '../deploy/build-release.js';
 import { coderGitToken } from '../deploy/coder-token.js';
+import { deployEnv, findConvexCli } from '../convex/functions-deploy.js';
+import { formatTail, runStep } from '../deploy/run-step.js';
+import type { DeploymentRun } from './deployment-run.js';
 import { createDeployLog, readDeployLog, type DeployLog, type DeployLogLine } from '../deploy/deploy-log.js';
 import { createDeployQueue } from '../deploy/deploy-queue.js';
 import type { GitHelpers } from '../deploy/git-source.js';
 import { BerthError, toBerthError } from '../errors/berth-error.js';
 import type { Logger } from '../log/logger.js';
-import type { DeploySource, DeploymentRecord, DeploymentTrigger } from '../store/records.js';
+import type { DeploySource, DeploymentRecord, DeploymentTrigger, ReleaseRecord } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
 import { trackDeployment } from './deployment-run.js';
 import { createRedactor } from './secrets.js';
@@ -27,7 +30,7 @@ export interface DeployServiceDeps {
   /** Environment every install and build step gets before the slot's env: the daemon's allow-list. */
   baseEnv: Record<string, string>;
   /** Convex backends per slot (a Convex app's deploy starts its slot's backend). */
-  convex?: { ensureRunning(slot: string): Promise<void>; env(slot: string): Record<string, string>; ensureAuthEnv(slot: string, siteUrl: string): Promise<string[]> };
+  convex?: { enabled(slot: string): boolean; ensureRunning(slot: string): Promise<void>; env(slot: string): Record<string, string>; ensureAuthEnv(slot: string, siteUrl: string): Promise<string[]> };
   /** The daemon's environment (the coder CLI and its agent variables, for a token from Coder's external auth). */
   daemonEnv?: Record<string, string | undefined>;
   /** Env berth provides a slot's build (its database, so build-time migrations work). */
@@ -213,6 +216,28 @@ export function createDeployService(deps: DeployServiceDeps) {
           onLines(fresh);
         },
         onEnd,
+      });
+    },
+
+    /**
+     * A rollback of a Convex app puts the rolled-back release's functions back in the backend (from that release's
+     * files, with its own CLI) before traffic switches; a failure fails the rollback and the live release stays.
+     */
+    async redeployConvexFunctions(slot: string, release: ReleaseRecord, run: DeploymentRun): Promise<void> {
+      const appFolder = path.join(release.filesDir, release.appDir);
+      if (!deps.convex?.enabled(slot) || !fs.existsSync(path.join(appFolder, 'convex'))) return;
+      const cli = findConvexCli(release.filesDir, release.appDir);
+      if (!cli) return run.say([`warning: release ${release.seq} has no installed convex package; its functions were not redeployed`]);
+      await deps.convex.ensureRunning(slot);
+      const provided = deps.convex.env(slot);
+      const env = deployEnv({ ...stepEnv, ...deps.providedEnv?.(slot), ...release.env }, { url: provided.CONVEX_SELF_HOSTED_URL, adminKey: provided.CONVEX_SELF_HOSTED_ADMIN_KEY });
+      const command = { command: deps.nodePath, args: [cli.script, 'deploy'], display: `convex deploy (release ${release.seq}, convex ${cli.version})` };
+      await run.stage('functions', async () => {
+        run.say([`$ ${command.display}`]);
+        const result = await runStep({ step: command, cwd: appFolder, env, timeoutMs: config.deploy.timeouts.buildMs, signal: new AbortController().signal, onLines: (lines) => run.say(lines) });
+        if (result.code !== 0) {
+          throw new BerthError('ERR_CONVEX_DEPLOY_FAILED', `\`${command.display}\` exited with code ${result.code}; the live release and its functions stay.${formatTail(result.tail)}`, { details: { slot, release: release.seq } });
+        }
       });
     },
 

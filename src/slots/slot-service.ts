@@ -25,6 +25,8 @@ export interface SlotServiceDeps {
   slotUrl(slot: string): string;
   /** Checks a slot's next settings against the others (a Coder slug must be unique); throws if they cannot be. */
   checkSettings?(slot: string, next: SlotSettings): void;
+  /** Work a rollback does before it switches (a Convex app's functions of the rolled-back release go back first). */
+  beforeRollback?(slot: string, release: ReleaseRecord, run: DeploymentRun): Promise<void>;
   /** Secrets berth provides a slot besides its env (its database password and URL). */
   providedSecrets?(slot: string): string[];
 }
@@ -257,8 +259,9 @@ export function createSlotService(deps: SlotServiceDeps) {
           });
         }
         warnIfMigratedSince(name, target, releases, actor);
-        return (run, slot) => {
+        return async (run, slot) => {
           run.setRelease(target.seq);
+          await deps.beforeRollback?.(name, target, run);
           return slot.activate(target, run);
         };
       }, actor);

@@ -153,6 +153,25 @@ test('Convex Auth: a key pair made once per slot and SITE_URL are set in the bac
   assert.equal(again.SITE_URL, 'https://my-own.example', 'a value the owner set is kept');
 });
 
+test("a rollback puts the older release's functions back first (with its own CLI); if that fails, the live release stays", async () => {
+  const releaseDir = async (seq: number) => {
+    const deployment = (await berth.client.deployments('a')).find((entry) => entry.releaseSeq === seq && entry.trigger !== 'rollback')!;
+    return path.join(berth.home, 'slots', 'a', 'releases', deployment.id);
+  };
+  const live = (await berth.client.status())[0].release!;
+  const older = (await berth.client.releases('a')).releases.map((release) => release.seq).filter((seq) => seq < live).sort((a, b) => b - a)[0];
+  const olderDir = await releaseDir(older);
+  fs.rmSync(path.join(olderDir, 'cli-call.json'), { force: true });
+  const rolledBack = await berth.client.rollback('a', older);
+  assert.equal(rolledBack.status, 'succeeded', JSON.stringify(rolledBack.error));
+  assert.ok(rolledBack.stages.some((stage) => stage.name === 'functions'), 'the functions were deployed again');
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(olderDir, 'cli-call.json'), 'utf8')).args, ['deploy'], "from the rolled-back release's own files");
+
+  fs.writeFileSync(path.join(await releaseDir(live), 'node_modules', 'convex', 'bin', 'main.js'), "console.error('✖ push failed'); process.exit(1);\n");
+  await assert.rejects(berth.client.rollback('a', live), (error: Error & { code?: string }) => error.code === 'ERR_CONVEX_DEPLOY_FAILED');
+  assert.equal((await berth.client.status())[0].release, older, 'the live release stayed');
+});
+
 test('berth convex doctor: the backend, its key, the CLI version, generated code, flags read as on, the site URL', async () => {
   await berth.client.changeConvexBackendEnv('a', { set: { DO_NOT_REQUIRE_SSL: 'false' } });
   const result = await runCli(berth.home, ['convex', 'doctor', 'a', '--json']);
