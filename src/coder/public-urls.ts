@@ -20,10 +20,6 @@ export function createPublicUrls(options: PublicUrlOptions) {
       const port = config.slots.find((slot) => slot.name === name)?.port ?? 0;
       return viaCoder(options.slugOf(name)) ?? local(port);
     },
-    /** The slot's own port on this machine, whatever the public URL. */
-    localSlot(name: string): string {
-      return local(config.slots.find((slot) => slot.name === name)?.port ?? 0);
-    },
     admin: () => viaCoder('admin') ?? local(config.adminPort),
     /** A slot's Convex backend: its API and its HTTP actions (site), as the template's apps publish them. */
     convex(name: string, ports: { api: number; site: number }): { api: string; site: string } {

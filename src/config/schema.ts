@@ -138,8 +138,9 @@ export const configSchema = z
       }
       seenPorts.set(slot.port, `slot ${slot.name}`);
     });
-    config.slots.forEach((slot, index) => {
-      for (const [what, convexPort] of [['API', config.convex.basePort + 2 * index], ['site', config.convex.basePort + 2 * index + 1]] as const) {
+    config.slots.forEach((slot) => {
+      const ports = convexPorts(config, slot.name);
+      for (const [what, convexPort] of [['API', ports.api], ['site', ports.site]] as const) {
         const holder = seenPorts.get(convexPort);
         if (holder) context.addIssue({ code: 'custom', path: ['convex', 'basePort'], message: `slot ${slot.name}'s Convex ${what} port ${convexPort} is already used by ${holder}` });
       }
@@ -154,4 +155,10 @@ export type SlotConfig = z.output<typeof slotSchema>;
 export interface ResolvedConfig extends z.output<typeof configSchema> {
   /** Absolute path of BERTH_HOME. */
   home: string;
+}
+
+/** A slot's Convex backend ports: its API at convex.basePort + 2 × the slot's position, its HTTP actions on the next. */
+export function convexPorts(config: Pick<ResolvedConfig, 'slots' | 'convex'>, slot: string): { api: number; site: number } {
+  const index = config.slots.findIndex((entry) => entry.name === slot);
+  return { api: config.convex.basePort + 2 * index, site: config.convex.basePort + 2 * index + 1 };
 }

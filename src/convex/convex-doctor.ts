@@ -3,15 +3,8 @@
 // on for any non-empty value, and a site URL that Convex Auth can reach without a Coder login.
 import fs from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
-import { findConvexCli } from './functions-deploy.js';
-
-export interface ConvexFinding {
-  check: string;
-  verdict: 'ok' | 'warn' | 'fail';
-  message: string;
-  remedy: string | null;
-}
+import { fail, ok, warn, type Finding } from '../doctor/finding.js';
+import { findConvexCli, isKnownBadCli } from './functions-deploy.js';
 
 export interface ConvexDoctorInput {
   slot: string;
@@ -27,7 +20,6 @@ export interface ConvexDoctorInput {
 /** Backend env flags that Convex reads as on whenever they have any value, "false" included. */
 const TRUTHY_WHEN_SET = ['DO_NOT_REQUIRE_SSL', 'DISABLE_BEACON', 'REDACT_LOGS_TO_CLIENT'];
 
-const ok = (check: string, message: string): ConvexFinding => ({ check, verdict: 'ok', message, remedy: null });
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; location: string | null } | null> {
   try {
@@ -38,41 +30,41 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   }
 }
 
-export async function runConvexDoctor(input: ConvexDoctorInput): Promise<ConvexFinding[]> {
-  const findings: ConvexFinding[] = [];
+export async function runConvexDoctor(input: ConvexDoctorInput): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const version = await get(`${input.apiUrl}/version`);
   const name = await get(`${input.apiUrl}/instance_name`);
   if (!version || version.status !== 200) {
-    findings.push({ check: 'backend', verdict: 'fail', message: `the backend does not answer on ${input.apiUrl}`, remedy: `\`berth logs ${input.slot}\` shows its output ([convex] lines); \`berth restart ${input.slot}\` or a deploy starts it again.` });
+    findings.push(fail('backend', `the backend does not answer on ${input.apiUrl}`, `\`berth logs ${input.slot}\` shows its output ([convex] lines); \`berth restart ${input.slot}\` or a deploy starts it again.`));
   } else if (name?.text !== input.instanceName) {
-    findings.push({ check: 'backend', verdict: 'fail', message: `${input.apiUrl} answers as instance "${name?.text ?? '?'}", not ${input.instanceName}: another backend holds the port`, remedy: 'Stop the other backend, or move berth’s with convex.basePort.' });
+    findings.push(fail('backend', `${input.apiUrl} answers as instance "${name?.text ?? '?'}", not ${input.instanceName}: another backend holds the port`, 'Stop the other backend, or move berth’s with convex.basePort.'));
   } else {
     findings.push(ok('backend', `instance ${input.instanceName} answers on ${input.apiUrl} (version ${version.text || 'unknown'})`));
     const key = await get(`${input.apiUrl}/api/check_admin_key`, { authorization: `Convex ${input.adminKey}` });
-    findings.push(key?.status === 200 ? ok('admin key', 'the admin key is accepted') : { check: 'admin key', verdict: 'fail', message: `the backend refuses berth's admin key (HTTP ${key?.status ?? 'no answer'})`, remedy: 'The instance secret changed under the backend: restore slots/<slot>/convex/instance.json from a backup, or reset the backend.' });
+    findings.push(key?.status === 200 ? ok('admin key', 'the admin key is accepted') : fail('admin key', `the backend refuses berth's admin key (HTTP ${key?.status ?? 'no answer'})`, 'The instance secret changed under the backend: restore slots/<slot>/convex/instance.json from a backup, or reset the backend.'));
   }
 
   if (input.release) {
     const appFolder = path.join(input.release.filesDir, input.release.appDir);
     const cli = findConvexCli(input.release.filesDir, input.release.appDir);
-    if (!cli) findings.push({ check: 'cli', verdict: 'warn', message: 'the live release has no installed convex package', remedy: 'Add convex to the app’s dependencies so its functions can be deployed.' });
-    else if (semver.valid(cli.version) && semver.satisfies(cli.version, '>=1.26.0 <1.26.2')) findings.push({ check: 'cli', verdict: 'fail', message: `convex ${cli.version} breaks self-hosted deploys`, remedy: 'Pin convex@1.26.2 or newer.' });
+    if (!cli) findings.push(warn('cli', 'the live release has no installed convex package', 'Add convex to the app’s dependencies so its functions can be deployed.'));
+    else if (isKnownBadCli(cli.version)) findings.push(fail('cli', `convex ${cli.version} breaks self-hosted deploys`, 'Pin convex@1.26.2 or newer.'));
     else findings.push(ok('cli', `convex ${cli.version}`));
     if (fs.existsSync(path.join(appFolder, 'convex')) && !fs.existsSync(path.join(appFolder, 'convex', '_generated'))) {
-      findings.push({ check: 'codegen', verdict: 'warn', message: 'convex/_generated is missing from the live release', remedy: 'Commit convex/_generated (from `npx convex codegen`), or the front end cannot import its API.' });
+      findings.push(warn('codegen', 'convex/_generated is missing from the live release', 'Commit convex/_generated (from `npx convex codegen`), or the front end cannot import its API.'));
     }
   }
 
   for (const flag of TRUTHY_WHEN_SET) {
     const value = input.backendEnv?.[flag];
     if (value !== undefined && value !== '' && /^(false|0|no|off)$/i.test(value)) {
-      findings.push({ check: 'env', verdict: 'warn', message: `${flag}=${value} turns the flag ON: Convex reads any non-empty value as true`, remedy: `\`berth convex env unset ${input.slot} ${flag}\` to turn it off.` });
+      findings.push(warn('env', `${flag}=${value} turns the flag ON: Convex reads any non-empty value as true`, `\`berth convex env unset ${input.slot} ${flag}\` to turn it off.`));
     }
   }
 
   const site = await get(`${input.siteUrl}/.well-known/openid-configuration`);
-  if (!site) findings.push({ check: 'site url', verdict: 'warn', message: `${input.siteUrl} cannot be reached from the workspace`, remedy: 'Convex Auth fetches <CONVEX_SITE_URL>/.well-known/openid-configuration from the backend: the site app must be reachable (public in Coder).' });
-  else if (site.status >= 300 && site.status < 400 && /auth|login/i.test(site.location ?? '')) findings.push({ check: 'site url', verdict: 'fail', message: `${input.siteUrl} redirects to a login (${site.location})`, remedy: 'Make the <slug>-convex-site app public (share = "public"), as berth’s Coder module does.' });
+  if (!site) findings.push(warn('site url', `${input.siteUrl} cannot be reached from the workspace`, 'Convex Auth fetches <CONVEX_SITE_URL>/.well-known/openid-configuration from the backend: the site app must be reachable (public in Coder).'));
+  else if (site.status >= 300 && site.status < 400 && /auth|login/i.test(site.location ?? '')) findings.push(fail('site url', `${input.siteUrl} redirects to a login (${site.location})`, 'Make the <slug>-convex-site app public (share = "public"), as berth’s Coder module does.'));
   else findings.push(ok('site url', `${input.siteUrl} is reachable without a login (HTTP ${site.status})`));
   return findings;
 }

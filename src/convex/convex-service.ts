@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BerthPaths } from '../config/paths.js';
-import type { ResolvedConfig } from '../config/schema.js';
+import { convexPorts, type ResolvedConfig } from '../config/schema.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { LogStream } from '../logs/log-line.js';
 import type { Clock } from '../supervisor/clock.js';
@@ -25,10 +25,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
   const { config, paths } = deps;
   const backends = new Map<string, ConvexBackend>();
   const dirOf = (slot: string) => path.join(paths.slotDir(slot), 'convex');
-  const portsOf = (slot: string) => {
-    const index = config.slots.findIndex((entry) => entry.name === slot);
-    return { api: config.convex.basePort + 2 * index, site: config.convex.basePort + 2 * index + 1 };
-  };
+  const portsOf = (slot: string) => convexPorts(config, slot);
   /** Slot names are unique per berth; the home folder's name keeps two berths on one machine apart. */
   const instanceName = (slot: string) => `berth-${slot}`;
 
@@ -70,8 +67,10 @@ export function createConvexService(deps: ConvexServiceDeps) {
   /** A call to the slot's backend API with its admin key. */
   async function backendApi<T>(slot: string, pathname: string, body?: unknown): Promise<T> {
     const { adminKey } = instanceOf(slot);
-    await backendOf(slot).ensureRunning();
-    const response = await fetch(`${backendOf(slot).url}${pathname}`, {
+    const backend = backendOf(slot);
+    // Started (and health-checked) only when it is not running already: no extra round trips on every call.
+    if (!backend.status().running) await backend.ensureRunning();
+    const response = await fetch(`${backend.url}${pathname}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Convex ${adminKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -29,7 +29,7 @@ import { createPublicUrls } from '../coder/public-urls.js';
 import { createConvexService } from '../convex/convex-service.js';
 import { applySlugsFromEnv, assertSlug } from '../coder/slugs.js';
 import { buildHooksServer } from '../hooks/hooks-server.js';
-import { ensureCliToken } from './credentials.js';
+import { ensureSecretFile } from './credentials.js';
 import { restartLiveSlots, stopLeftoverApps } from './recover.js';
 import { startStatsSampler } from './stats-sampler.js';
 
@@ -77,7 +77,7 @@ export function createDaemon(options: DaemonOptions) {
     });
     const store = createStateStore(db, clock.now);
     store.ensureSlots(config.slots.map((slot) => slot.name));
-    const token = ensureCliToken(paths.cliToken);
+    const token = ensureSecretFile(paths.cliToken);
     applySlugsFromEnv(options.env.BERTH_SLOT_SLUGS, {
       slots: config.slots.map((slot) => slot.name),
       current: (name) => store.getSlot(name)?.settings.slug ?? name,
@@ -119,6 +119,10 @@ export function createDaemon(options: DaemonOptions) {
       writeLog: (slot, stream, lines) => logs.get(slot)?.append(0, stream, lines),
       event: (slot, type, message, actor = null) => store.addEvent(slot, type, message, undefined, actor),
     });
+    // What berth gives a slot's app and build besides its env: its public URL, its database, its Convex backend.
+    // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.
+    const providedEnv = (slot: string) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot), ...convex.env(slot) });
+    const providedSecrets = (slot: string) => [...database.secrets(slot), ...convex.secrets(slot)];
     const logs = new Map<string, SlotLog>();
     const fronts = new Map<string, SlotFront>();
     const runtimes = new Map<string, SlotRuntime>();
@@ -144,9 +148,8 @@ export function createDaemon(options: DaemonOptions) {
           clock,
           logger: logger.child({ component: 'slot', slot: slot.name }),
           daemonEnv: options.env,
-          // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.
-          providedEnv: () => ({ PUBLIC_URL: urls.slot(slot.name), ...database.env(slot.name), ...convex.env(slot.name) }),
-          providedSecrets: () => [...database.secrets(slot.name), ...convex.secrets(slot.name)],
+          providedEnv: () => providedEnv(slot.name),
+          providedSecrets: () => providedSecrets(slot.name),
         }),
       );
       const record = store.getSlot(slot.name);
@@ -171,7 +174,7 @@ export function createDaemon(options: DaemonOptions) {
       runtimes,
       logs,
       slotUrl: (name) => urls.slot(name),
-      providedSecrets: (name) => [...database.secrets(name), ...convex.secrets(name)],
+      providedSecrets,
       // deploys is made just below; a rollback only ever runs after start, when it exists.
       beforeRollback: (name, release, run) => deploys.redeployConvexFunctions(name, release, run),
       checkSettings: (name, next) => {
@@ -188,7 +191,7 @@ export function createDaemon(options: DaemonOptions) {
       gitHelpers: writeGitHelpers(paths.runDir),
       nodePath: options.nodePath ?? process.execPath,
       baseEnv: pickEnv(options.env, [...config.inheritEnv, ...BUILD_NETWORK_ENV]),
-      providedEnv: (slot) => ({ PUBLIC_URL: urls.slot(slot), ...database.env(slot), ...convex.env(slot) }),
+      providedEnv,
       convex,
       daemonEnv: options.env,
       logger: logger.child({ component: 'deploy' }),

@@ -16,8 +16,6 @@ export function ensureSecretFile(file: string): string {
   return replaceSecretFile(file);
 }
 
-export const ensureCliToken = ensureSecretFile;
-
 /** Writes a new random secret into the file (a rotation) and returns it. */
 export function replaceSecretFile(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -8,7 +8,7 @@ import type { CommitInfo, DeploySource, ReleaseRecord, SlotSettings } from '../s
 import type { NewRelease } from '../store/state-store.js';
 import { usesConvexAuth } from '../convex/auth-keys.js';
 import { convexReason } from '../convex/detect.js';
-import { assertUsableCli, deployEnv, findConvexCli } from '../convex/functions-deploy.js';
+import { deployFunctions } from '../convex/functions-deploy.js';
 import { detectApp } from './detect-app.js';
 import { expectedEnv, missingEnvWarnings } from './env-example.js';
 import { ownerCommand, planInstall, type DetectTools } from './detect-install.js';
@@ -80,22 +80,6 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
     // Nothing of a failed build stays on disk (a reused release's folder is never this one).
     removeFolder(options.filesDir);
     throw error;
-  }
-
-  /** `convex deploy` of the app's functions (its convex/ folder) to the slot's backend, before the front end builds. */
-  async function deployFunctions(env: Record<string, string>): Promise<void> {
-    const appFolder = path.join(options.filesDir, appDir);
-    if (!fs.existsSync(path.join(appFolder, 'convex'))) return run.noteStage('no convex/ folder: nothing to deploy');
-    const cli = findConvexCli(options.filesDir, appDir);
-    if (!cli) {
-      throw new BerthError('ERR_CONVEX_DEPLOY_FAILED', 'The app has Convex functions (convex/) but no installed convex package to deploy them with.', {
-        remedy: 'Add convex to the app’s dependencies (npm install convex) and deploy again.',
-      });
-    }
-    assertUsableCli(cli);
-    const command = { command: options.tools.nodePath, args: [cli.script, 'deploy'], display: `convex deploy (convex ${cli.version})` };
-    const result = await step(command, appFolder, options.timeouts.buildMs, deployEnv(env, { url: env.CONVEX_SELF_HOSTED_URL, adminKey: env.CONVEX_SELF_HOSTED_ADMIN_KEY }));
-    if (result.code !== 0) throw stepFailed('ERR_CONVEX_DEPLOY_FAILED', command, result);
   }
 
   /** Env the app's .env.example lists that the slot does not give it: a warning, never a failure. */
@@ -184,7 +168,10 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
       });
       env = { ...env, ...convexEnv };
       run.say([`the build gets CONVEX_SELF_HOSTED_URL=${convexEnv.CONVEX_SELF_HOSTED_URL} and the public URL ${convexEnv.CONVEX_URL} (as VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL, CONVEX_URL, PUBLIC_CONVEX_URL)`]);
-      await run.stage('functions', () => deployFunctions(env));
+      await run.stage('functions', async () => {
+        const deployed = await deployFunctions({ filesDir: options.filesDir, appDir, nodePath: options.tools.nodePath, env, run: (command, cwd, stepEnv) => step(command, cwd, options.timeouts.buildMs, stepEnv) });
+        if (!deployed) run.noteStage('no convex/ folder: nothing to deploy');
+      });
     }
 
     await run.stage('build', async () => {
@@ -208,7 +195,7 @@ function buildKeyOf(sha: string, settings: SlotSettings, env: Record<string, str
   return createHash('sha256').update(JSON.stringify([sha, relevant, sortedEnv, nodeVersion])).digest('hex').slice(0, 24);
 }
 
-function stepFailed(code: 'ERR_DEPLOY_INSTALL_FAILED' | 'ERR_DEPLOY_BUILD_FAILED' | 'ERR_DEPLOY_RELEASE_FAILED' | 'ERR_CONVEX_DEPLOY_FAILED', command: StepCommand, result: { code: number | null; signal: NodeJS.Signals | null; tail: string[] }): BerthError {
+function stepFailed(code: 'ERR_DEPLOY_INSTALL_FAILED' | 'ERR_DEPLOY_BUILD_FAILED' | 'ERR_DEPLOY_RELEASE_FAILED', command: StepCommand, result: { code: number | null; signal: NodeJS.Signals | null; tail: string[] }): BerthError {
   const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
   return new BerthError(code, `\`${command.display}\` ${how}.${formatTail(result.tail)}`, { details: { command: command.display, exitCode: result.code, output: result.tail.slice(-10) } });
 }

@@ -18,25 +18,29 @@ interface Follower {
 /** Lines longer than this are cut, so one minified bundle printed by a build cannot bloat the log. */
 const MAX_LINE_CHARS = 4000;
 
-export function createDeployLog(file: string, redact: (text: string) => string, now: () => number = Date.now) {
+/** Masks secrets in every line; learns the ones that turn up while the deployment runs. */
+export interface LogRedactor {
+  redact(text: string): string;
+  learn(secret: string): void;
+}
+
+export function createDeployLog(file: string, redactor: LogRedactor, now: () => number = Date.now) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let count = 0;
   const followers = new Set<Follower>();
   const fd = fs.openSync(file, 'a', 0o600);
   let closed = false;
-  const extraSecrets: string[] = [];
-  const maskExtra = (text: string) => extraSecrets.reduce((masked, secret) => masked.split(secret).join('••••••••'), text);
 
   return {
     file,
     /** Masks a secret learnt while the deployment runs (a token fetched for it), from now on. */
     addSecret(secret: string): void {
-      if (secret.length >= 8) extraSecrets.push(secret);
+      redactor.learn(secret);
     },
     append(texts: string[]): void {
       if (closed || texts.length === 0) return;
       const time = now();
-      const lines = texts.map((text) => ({ n: ++count, time, text: maskExtra(redact(text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} …[cut]` : text)) }));
+      const lines = texts.map((text) => ({ n: ++count, time, text: redactor.redact(text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} …[cut]` : text) }));
       // Written synchronously: a reader that reads the file and then subscribes (in one tick) misses nothing.
       fs.writeSync(fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
       for (const follower of followers) follower.onLines(lines);

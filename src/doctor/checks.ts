@@ -13,14 +13,8 @@ import { findPostgresBinaries } from '../database/postgres-binaries.js';
 import { findDumpTools } from '../database/dump-tools.js';
 import { checkAdminPrivileges, withAdmin } from '../database/admin-sql.js';
 import { findPortOwner, isPortFree } from '../supervisor/ports.js';
+import { fail, ok, warn, type Finding } from './finding.js';
 
-export type Verdict = 'ok' | 'warn' | 'fail';
-export interface Finding {
-  check: string;
-  verdict: Verdict;
-  message: string;
-  remedy: string | null;
-}
 
 export interface DoctorInput {
   config: ResolvedConfig;
@@ -33,9 +27,6 @@ export interface DoctorInput {
   database: { running: boolean; mode: string; version: string | null } | null;
 }
 
-const ok = (check: string, message: string): Finding => ({ check, verdict: 'ok', message, remedy: null });
-const warn = (check: string, message: string, remedy: string): Finding => ({ check, verdict: 'warn', message, remedy });
-const fail = (check: string, message: string, remedy: string): Finding => ({ check, verdict: 'fail', message, remedy });
 
 async function checkPorts(input: DoctorInput): Promise<Finding[]> {
   const { config } = input;

@@ -1,7 +1,7 @@
 // Push to deploy: a delivery is verified over its raw bytes, checked against earlier ones (a redelivery or replay
 // starts nothing), read, routed to the slots that track the pushed repository and branch, and logged with what
 // berth did and why. Answers are short and immediate; deployments run in the background.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BerthPaths } from '../config/paths.js';
 import { ensureSecretFile, replaceSecretFile } from '../daemon/credentials.js';
 import { BerthError, toBerthError } from '../errors/berth-error.js';
@@ -10,7 +10,6 @@ import type { DeliveryOutcome, DeliveryRecord, DeliveryRoute, HookStore, NewDeli
 import { eventKind, PayloadError, readPush, type HookSource, type PushSummary } from './payloads.js';
 import { routePush, type SlotTracking } from './routing.js';
 import { verifyGitea, verifyGithub, verifyGitlab, type HookSecret, type Verification } from './signatures.js';
-import { randomBytes } from 'node:crypto';
 
 export interface IncomingDelivery {
   source: HookSource;
@@ -72,8 +71,6 @@ function parseBody(raw: Buffer, contentType: string): unknown {
   }
 }
 
-const REJECTED_STATUS: Record<string, number> = { missing: 401, invalid: 401, malformed: 401, 'wrong-algorithm': 401 };
-
 export function createHooksService(deps: HooksServiceDeps) {
   const now = deps.now ?? Date.now;
   let workspaceSecret = ensureSecretFile(deps.paths.webhookSecret);
@@ -127,7 +124,7 @@ export function createHooksService(deps: HooksServiceDeps) {
 
       if (verification.verdict !== 'valid') {
         const reason = `signature ${verification.verdict}: ${SIGNATURE_ADVICE[verification.verdict]}`;
-        return answer(REJECTED_STATUS[verification.verdict], log('rejected', reason), 'rejected', reason);
+        return answer(401, log('rejected', reason), 'rejected', reason);
       }
       const earlier = deps.hooks.findVerified(incoming.source, base.deliveryId, bodySha256);
       if (earlier) {

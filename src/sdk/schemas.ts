@@ -291,3 +291,4 @@ export const convexStatusSchema = z.object({
 
 /** One finding of a doctor: what was checked, the verdict, what was seen, and what to do. */
 export const findingSchema = z.object({ check: z.string(), verdict: z.enum(['ok', 'warn', 'fail']), message: z.string(), remedy: z.string().nullable() });
+export type Finding = z.infer<typeof findingSchema>;

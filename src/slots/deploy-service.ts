@@ -6,8 +6,8 @@ import type { BerthPaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { buildRelease } from '../deploy/build-release.js';
 import { coderGitToken } from '../deploy/coder-token.js';
-import { deployEnv, findConvexCli } from '../convex/functions-deploy.js';
-import { formatTail, runStep } from '../deploy/run-step.js';
+import { deployFunctions } from '../convex/functions-deploy.js';
+import { runStep } from '../deploy/run-step.js';
 import type { DeploymentRun } from './deployment-run.js';
 import { createDeployLog, readDeployLog, type DeployLog, type DeployLogLine } from '../deploy/deploy-log.js';
 import { createDeployQueue } from '../deploy/deploy-queue.js';
@@ -17,7 +17,7 @@ import type { Logger } from '../log/logger.js';
 import type { DeploySource, DeploymentRecord, DeploymentTrigger, ReleaseRecord } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
 import { trackDeployment } from './deployment-run.js';
-import { createRedactor } from './secrets.js';
+import { createLearningRedactor } from './secrets.js';
 import type { SlotService } from './slot-service.js';
 
 export interface DeployServiceDeps {
@@ -56,7 +56,7 @@ export function createDeployService(deps: DeployServiceDeps) {
    * Secrets never reach a deploy log, even if a build prints its env: the slot's secret env values and the git
    * tokens (as they are when the deployment is requested) are masked in every line.
    */
-  const redactorFor = (slot: string) => createRedactor([...deps.slots.secretValues(slot), store.getGitToken(slot)?.token, store.getGitToken('*')?.token]);
+  const redactorFor = (slot: string) => createLearningRedactor([...deps.slots.secretValues(slot), store.getGitToken(slot)?.token, store.getGitToken('*')?.token]);
 
   /** No token of the slot's own: Coder's external auth may give one for this fetch (never stored). */
   async function tokenFromCoder(repo: string | null | undefined, log: DeployLog): Promise<{ username: null; token: string } | null> {
@@ -224,21 +224,21 @@ export function createDeployService(deps: DeployServiceDeps) {
      * files, with its own CLI) before traffic switches; a failure fails the rollback and the live release stays.
      */
     async redeployConvexFunctions(slot: string, release: ReleaseRecord, run: DeploymentRun): Promise<void> {
-      const appFolder = path.join(release.filesDir, release.appDir);
-      if (!deps.convex?.enabled(slot) || !fs.existsSync(path.join(appFolder, 'convex'))) return;
-      const cli = findConvexCli(release.filesDir, release.appDir);
-      if (!cli) return run.say([`warning: release ${release.seq} has no installed convex package; its functions were not redeployed`]);
+      if (!deps.convex?.enabled(slot) || !fs.existsSync(path.join(release.filesDir, release.appDir, 'convex'))) return;
       await deps.convex.ensureRunning(slot);
-      const provided = deps.convex.env(slot);
-      const env = deployEnv({ ...stepEnv, ...deps.providedEnv?.(slot), ...release.env }, { url: provided.CONVEX_SELF_HOSTED_URL, adminKey: provided.CONVEX_SELF_HOSTED_ADMIN_KEY });
-      const command = { command: deps.nodePath, args: [cli.script, 'deploy'], display: `convex deploy (release ${release.seq}, convex ${cli.version})` };
-      await run.stage('functions', async () => {
-        run.say([`$ ${command.display}`]);
-        const result = await runStep({ step: command, cwd: appFolder, env, timeoutMs: config.deploy.timeouts.buildMs, signal: new AbortController().signal, onLines: (lines) => run.say(lines) });
-        if (result.code !== 0) {
-          throw new BerthError('ERR_CONVEX_DEPLOY_FAILED', `\`${command.display}\` exited with code ${result.code}; the live release and its functions stay.${formatTail(result.tail)}`, { details: { slot, release: release.seq } });
-        }
-      });
+      const env = { ...stepEnv, ...deps.providedEnv?.(slot), ...release.env, ...deps.convex.env(slot) };
+      await run.stage('functions', () =>
+        deployFunctions({
+          filesDir: release.filesDir,
+          appDir: release.appDir,
+          nodePath: deps.nodePath,
+          env,
+          run: (command, cwd, stepEnv) => {
+            run.say([`$ ${command.display} (release ${release.seq})`]);
+            return runStep({ step: command, cwd, env: stepEnv, timeoutMs: config.deploy.timeouts.buildMs, signal: new AbortController().signal, onLines: (lines) => run.say(lines) });
+          },
+        }),
+      );
     },
 
     close: () => queue.close(),

@@ -41,3 +41,16 @@ export function createRedactor(secrets: ReadonlyArray<string | null | undefined>
     return result;
   };
 }
+
+/** A redactor that also masks secrets learnt later (a token fetched while a deployment runs), from then on. */
+export function createLearningRedactor(secrets: ReadonlyArray<string | null | undefined>): { redact(text: string): string; learn(secret: string): void } {
+  let known = [...secrets];
+  let redact = createRedactor(known);
+  return {
+    redact: (text) => redact(text),
+    learn(secret) {
+      known = [...known, secret];
+      redact = createRedactor(known);
+    },
+  };
+}

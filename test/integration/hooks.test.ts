@@ -214,15 +214,21 @@ test("a slot's own secret reaches only that slot; the delivery log and redeliver
 });
 
 test('too many requests, or too many failed verifications, from one address get 429 with Retry-After', async () => {
-  const small = await startTestDaemon({ slots: [{ name: 'a' }], config: { hooks: { failuresPerMinute: 3, perMinute: 8 } } as never });
+  // Few failures allowed, many requests: the failures trip the limit. Then the reverse: plain requests trip it.
+  const small = await startTestDaemon({ slots: [{ name: 'a' }], config: { hooks: { failuresPerMinute: 3, perMinute: 100 } } as never });
+  const busy = await startTestDaemon({ slots: [{ name: 'a' }], config: { hooks: { failuresPerMinute: 100, perMinute: 3 } } as never });
   try {
     const statuses: number[] = [];
     for (let index = 0; index < 5; index++) statuses.push((await postHook(small.hooksUrl, '/hooks/github', '{}', { 'content-type': 'application/json', 'x-github-event': 'push' })).status);
     assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    const healthChecks: number[] = [];
+    for (let index = 0; index < 4; index++) healthChecks.push((await request(`${busy.hooksUrl}/health`)).status);
+    assert.deepEqual(healthChecks, [200, 200, 200, 429], 'perMinute counts every request, good or bad');
     const limited = await postHook(small.hooksUrl, '/hooks/github', '{}', {});
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
     assert.equal(fs.existsSync(path.join(small.home, 'secrets', 'webhook-secret')), true);
   } finally {
     await small.close();
+    await busy.close();
   }
 });

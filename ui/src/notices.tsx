@@ -49,24 +49,26 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
 }
 
 /** Runs an action with a busy flag, reporting success or failure. */
-export function useAction() {
+/** Runs an action with a busy flag and a notice; `reload`, when given, refreshes the view after it, success or not. */
+export function useAction(reload?: () => Promise<unknown>) {
   const notices = useNotices();
   const [busy, setBusy] = useState(false);
   const run = useCallback(
     async <T,>(work: () => Promise<T>, success?: string | ((result: T) => string)): Promise<T | undefined> => {
       setBusy(true);
+      let result: T | undefined;
       try {
-        const result = await work();
+        result = await work();
         if (success) notices.ok(typeof success === 'function' ? success(result) : success);
-        return result;
       } catch (error) {
         notices.fail(error);
-        return undefined;
       } finally {
         setBusy(false);
       }
+      await reload?.();
+      return result;
     },
-    [notices],
+    [notices, reload],
   );
   return { busy, run };
 }

@@ -3,11 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { convexStatusSchema, findingSchema } from '../../sdk/schemas.js';
-import { maskSecrets } from '../../slots/secrets.js';
+import { MASK, maskSecrets } from '../../slots/secrets.js';
 import type { RouteContext } from '../build-api.js';
 import { slotParams } from './common.js';
 
-const MASK = '••••••••';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and _, not starting with a digit');
 const backendEnvReply = z.object({ slot: z.string(), env: z.record(z.string(), z.string()) });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
+import { convexPorts } from '../../config/schema.js';
 import { resolvePaths } from '../../config/paths.js';
 import { renderExampleTemplate } from '../../coder/template-example.js';
 import { renderModule } from '../../coder/template-module.js';
@@ -32,7 +33,7 @@ export function registerCoderCommands(program: Command, run: LocalRun): void {
         const config = loadConfig({ env: home ? { ...process.env, BERTH_HOME: home } : process.env });
         // Slots that have a Convex backend (a Convex app was deployed into them) get its public apps too.
         const convex = config.slots
-          .map((slot, index) => ({ name: slot.name, apiPort: config.convex.basePort + 2 * index, sitePort: config.convex.basePort + 2 * index + 1 }))
+          .map(({ name }) => ({ name, apiPort: convexPorts(config, name).api, sitePort: convexPorts(config, name).site }))
           .filter((slot) => fs.existsSync(path.join(resolvePaths(config.home).slotDir(slot.name), 'convex', 'instance.json')));
         const module = renderModule({ slots: config.slots.map(({ name, port }) => ({ name, port })), adminPort: config.adminPort, hooksPort: config.hooks.port, convex, version: version() });
         if (!options.out) return output.line(module);

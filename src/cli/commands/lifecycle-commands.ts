@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { resolvePaths, type BerthPaths } from '../../config/paths.js';
 import { isAlive, runningBerth } from '../../daemon/pid-file.js';
+import { berthHomeFrom } from '../../sdk/local-files.js';
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 60_000;
@@ -69,7 +70,7 @@ export function registerLifecycleCommands(program: Command): void {
     const home = program.opts<{ home?: string }>().home;
     return home ? { ...process.env, BERTH_HOME: home } : process.env;
   };
-  const pathsOf = async (env: NodeJS.ProcessEnv) => resolvePaths((await import('../../sdk/local-files.js')).berthHomeFrom(env));
+  const pathsOf = (env: NodeJS.ProcessEnv) => resolvePaths(berthHomeFrom(env));
 
   program
     .command('up')
@@ -77,7 +78,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--detach', 'run in the background; return once berth answers')
     .action(async (options: { detach?: boolean }) => {
       const env = homeOf();
-      const paths = await pathsOf(env);
+      const paths = pathsOf(env);
       const running = runningBerth(paths.pidFile);
       if (running) {
         process.stdout.write(`${describeRunning(paths, running)}\n`);
@@ -95,7 +96,7 @@ export function registerLifecycleCommands(program: Command): void {
     .command('down')
     .description('stop berth started by `berth up` (its apps stop too); says so when it is not running')
     .action(async () => {
-      const paths = await pathsOf(homeOf());
+      const paths = pathsOf(homeOf());
       const pid = runningBerth(paths.pidFile);
       if (!pid) {
         process.stdout.write('berth is not running\n');

@@ -18,7 +18,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
   const [snapshotName, setSnapshotName] = useState('');
   const [cloneFrom, setCloneFrom] = useState('');
   const [confirmReset, setConfirmReset] = useState('');
-  const { busy, run } = useAction();
+  const { busy, run } = useAction(() => load());
   const others = (useSlots() ?? []).map((entry) => entry.slot).filter((name) => name !== slot);
 
   const load = async () => {
@@ -34,11 +34,6 @@ export function DatabasePanel({ slot }: { slot: string }) {
     setUrl(null);
     void load();
   }, [slot]);
-  const act = async <T,>(work: () => Promise<T>, message: string | ((result: T) => string)) => {
-    const result = await run(work, message);
-    await load();
-    return result;
-  };
   const kept = (what: string) => (result: { kept: string; endedConnections: number }) => `${what}; the previous data is kept as snapshot ${result.kept}`;
 
   if (loadError) return <p role="alert">Could not load the database: {loadError}</p>;
@@ -48,7 +43,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
       <div className="panel">
         <h2>No database yet</h2>
         <p>Give slot {slot} its own PostgreSQL database and role. Its app gets <code>DATABASE_URL</code>, <code>PG*</code> and <code>POSTGRES_*</code> at build and start; a running app restarts with them.</p>
-        <button type="button" className="primary" disabled={busy} onClick={() => void act(() => api.enableDatabase(slot), `slot ${slot} has a database`)}>
+        <button type="button" className="primary" disabled={busy} onClick={() => void run(() => api.enableDatabase(slot), `slot ${slot} has a database`)}>
           Create the database
         </button>
       </div>
@@ -56,7 +51,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
   }
   const takeSnapshot = (event: FormEvent) => {
     event.preventDefault();
-    void act(() => api.takeSnapshot(slot, snapshotName.trim() || undefined), (snapshot) => `snapshot ${snapshot.name} taken`).then(() => setSnapshotName(''));
+    void run(() => api.takeSnapshot(slot, snapshotName.trim() || undefined), (snapshot) => `snapshot ${snapshot.name} taken`).then(() => setSnapshotName(''));
   };
   return (
     <div className="panel database">
@@ -113,10 +108,10 @@ export function DatabasePanel({ slot }: { slot: string }) {
                 {snapshot.ready ? ' · instant restore' : ''}
               </span>
               <span className="spacer" />
-              <button type="button" disabled={busy} onClick={() => void act(() => api.restoreSnapshot(slot, snapshot.name), kept(`snapshot ${snapshot.name} restored`))}>
+              <button type="button" disabled={busy} onClick={() => void run(() => api.restoreSnapshot(slot, snapshot.name), kept(`snapshot ${snapshot.name} restored`))}>
                 Restore
               </button>
-              <button type="button" className="ghost danger" disabled={busy} aria-label={`Delete snapshot ${snapshot.name}`} onClick={() => void act(() => api.deleteSnapshot(slot, snapshot.name), `snapshot ${snapshot.name} deleted`)}>
+              <button type="button" className="ghost danger" disabled={busy} aria-label={`Delete snapshot ${snapshot.name}`} onClick={() => void run(() => api.deleteSnapshot(slot, snapshot.name), `snapshot ${snapshot.name} deleted`)}>
                 Delete
               </button>
             </li>
@@ -129,7 +124,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
         className="row"
         onSubmit={(event) => {
           event.preventDefault();
-          void act(() => api.cloneDatabase(slot, cloneFrom), kept(`slot ${slot} now has a copy of slot ${cloneFrom}'s data`));
+          void run(() => api.cloneDatabase(slot, cloneFrom), kept(`slot ${slot} now has a copy of slot ${cloneFrom}'s data`));
         }}
       >
         <label htmlFor="clone-from">Clone the data of</label>
@@ -149,7 +144,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
         className="row"
         onSubmit={(event) => {
           event.preventDefault();
-          void act(() => api.resetDatabase(slot), kept(`the database of slot ${slot} is empty`)).then(() => setConfirmReset(''));
+          void run(() => api.resetDatabase(slot), kept(`the database of slot ${slot} is empty`)).then(() => setConfirmReset(''));
         }}
       >
         <label htmlFor="confirm-reset">Type “{slot}” to empty its database</label>
@@ -157,7 +152,7 @@ export function DatabasePanel({ slot }: { slot: string }) {
         <button type="submit" className="danger" disabled={busy || confirmReset !== slot}>
           Reset
         </button>
-        <button type="button" className="ghost" disabled={busy} onClick={() => void act(() => api.disableDatabase(slot, false), `slot ${slot} no longer gets its database; the data is kept`)}>
+        <button type="button" className="ghost" disabled={busy} onClick={() => void run(() => api.disableDatabase(slot, false), `slot ${slot} no longer gets its database; the data is kept`)}>
           Disable (keep the data)
         </button>
       </form>

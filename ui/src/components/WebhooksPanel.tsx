@@ -25,7 +25,7 @@ export function WebhooksPanel({ slot }: { slot: string }) {
   const [deliveries, setDeliveries] = useState<Delivery[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const { busy, run } = useAction();
+  const { busy, run } = useAction(() => load());
   const load = async () => {
     try {
       setView(await api.slotHooks(slot));
@@ -38,11 +38,6 @@ export function WebhooksPanel({ slot }: { slot: string }) {
     setSecret(null);
     void load();
   }, [slot]);
-  const act = async <T,>(work: () => Promise<T>, message: string | ((result: T) => string)) => {
-    const result = await run(work, message);
-    await load();
-    return result;
-  };
 
   if (loadError) return <p role="alert">Could not load the webhooks: {loadError}</p>;
   if (!view) return <p aria-busy="true">Loading the webhooks…</p>;
@@ -81,11 +76,11 @@ export function WebhooksPanel({ slot }: { slot: string }) {
           Gitea or Forgejo: <code>{view.urls.gitea}</code> (same secret). GitLab: <code>{view.urls.gitlab}</code> with the secret as the secret token.
         </p>
         <div className="actions">
-          <button type="button" disabled={busy} onClick={() => void act(() => api.newSlotHookSecret(slot), 'the slot has a new secret of its own: paste it into the repository').then((result) => result && setSecret(result.secret))}>
+          <button type="button" disabled={busy} onClick={() => void run(() => api.newSlotHookSecret(slot), 'the slot has a new secret of its own: paste it into the repository').then((result) => result && setSecret(result.secret))}>
             {view.secretScope === 'slot' ? 'New secret for this slot' : 'Give this slot its own secret'}
           </button>
           {view.secretScope === 'slot' && (
-            <button type="button" className="ghost" disabled={busy} onClick={() => void act(() => api.removeSlotHookSecret(slot), 'the slot uses the workspace secret again').then(() => setSecret(null))}>
+            <button type="button" className="ghost" disabled={busy} onClick={() => void run(() => api.removeSlotHookSecret(slot), 'the slot uses the workspace secret again').then(() => setSecret(null))}>
               Use the workspace secret
             </button>
           )}
@@ -125,7 +120,7 @@ export function WebhooksPanel({ slot }: { slot: string }) {
                     <td>{route?.deployment ? <a href={`/slots/${slot}/history`}>{route.note}</a> : (route?.note ?? '')}</td>
                     <td>
                       {delivery.redeliverable && (
-                        <button type="button" className="ghost" disabled={busy} onClick={() => void act(() => api.redeliverHook(delivery.id), (result) => result.reason)}>
+                        <button type="button" className="ghost" disabled={busy} onClick={() => void run(() => api.redeliverHook(delivery.id), (result) => result.reason)}>
                           Redeliver
                         </button>
                       )}
