@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fail, ok, warn, type Finding } from '../doctor/finding.js';
-import { findConvexCli, isKnownBadCli } from './functions-deploy.js';
+import { functionsFolder } from './detect.js';
+import { cliNodeProblem, findConvexCli, isKnownBadCli } from './functions-deploy.js';
 
 export interface ConvexDoctorInput {
   slot: string;
@@ -49,9 +50,12 @@ export async function runConvexDoctor(input: ConvexDoctorInput): Promise<Finding
     const cli = findConvexCli(input.release.filesDir, input.release.appDir);
     if (!cli) findings.push(warn('cli', 'the live release has no installed convex package', 'Add convex to the app’s dependencies so its functions can be deployed.'));
     else if (isKnownBadCli(cli.version)) findings.push(fail('cli', `convex ${cli.version} breaks self-hosted deploys`, 'Pin convex@1.26.2 or newer.'));
+    else if (cliNodeProblem(cli, process.version)) findings.push(fail('cli', cliNodeProblem(cli, process.version)!, `Pin a convex version whose engines field allows Node ${process.version}, or run berth with a newer Node.`));
     else findings.push(ok('cli', `convex ${cli.version}`));
-    if (fs.existsSync(path.join(appFolder, 'convex')) && !fs.existsSync(path.join(appFolder, 'convex', '_generated'))) {
-      findings.push(warn('codegen', 'convex/_generated is missing from the live release', 'Commit convex/_generated (from `npx convex codegen`), or the front end cannot import its API.'));
+    const functions = functionsFolder(appFolder);
+    const generated = path.relative(appFolder, path.join(functions, '_generated'));
+    if (fs.existsSync(functions) && !fs.existsSync(path.join(functions, '_generated'))) {
+      findings.push(warn('codegen', `${generated} is missing from the live release`, `Commit ${generated} (from \`npx convex codegen\`), or the front end cannot import its API.`));
     }
   }
 

@@ -15,6 +15,18 @@ export function convexReason(appFolder: string, forced: boolean | null | undefin
   } catch {
     // No package.json, or not JSON: the folder test decides.
   }
-  if (fs.existsSync(path.join(appFolder, 'convex')) && fs.statSync(path.join(appFolder, 'convex')).isDirectory()) return 'a convex/ folder of functions';
+  const functions = functionsFolder(appFolder);
+  if (fs.existsSync(functions) && fs.statSync(functions).isDirectory()) return `a ${path.relative(appFolder, functions)}/ folder of functions`;
   return null;
+}
+
+/** The app's Convex functions folder: convex.json's `functions` (as `npx convex` reads it), or convex/. */
+export function functionsFolder(appFolder: string): string {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(appFolder, 'convex.json'), 'utf8')) as { functions?: unknown };
+    if (typeof config.functions === 'string' && config.functions.trim() !== '') return path.resolve(appFolder, config.functions);
+  } catch {
+    // No convex.json, or not JSON: Convex's default.
+  }
+  return path.join(appFolder, 'convex');
 }

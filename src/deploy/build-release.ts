@@ -169,7 +169,12 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<BuiltR
       env = { ...env, ...convexEnv };
       run.say([`the build gets CONVEX_SELF_HOSTED_URL=${convexEnv.CONVEX_SELF_HOSTED_URL} and the public URL ${convexEnv.CONVEX_URL} (as VITE_CONVEX_URL, NEXT_PUBLIC_CONVEX_URL, CONVEX_URL, PUBLIC_CONVEX_URL)`]);
       await run.stage('functions', async () => {
-        const deployed = await deployFunctions({ filesDir: options.filesDir, appDir, nodePath: options.tools.nodePath, env, run: (command, cwd, stepEnv) => step(command, cwd, options.timeouts.buildMs, stepEnv) });
+        const deployed = await deployFunctions({ filesDir: options.filesDir, appDir, nodePath: options.tools.nodePath,
+          nodeVersion: options.tools.nodeVersion,
+          env,
+          run: (command, cwd, stepEnv) => step(command, cwd, options.timeouts.buildMs, stepEnv),
+          warn: (warnings) => run.warn(warnings),
+        });
         if (!deployed) run.noteStage('no convex/ folder: nothing to deploy');
       });
     }

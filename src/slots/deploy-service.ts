@@ -6,6 +6,7 @@ import type { BerthPaths } from '../config/paths.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { buildRelease } from '../deploy/build-release.js';
 import { coderGitToken } from '../deploy/coder-token.js';
+import { functionsFolder } from '../convex/detect.js';
 import { deployFunctions } from '../convex/functions-deploy.js';
 import { runStep } from '../deploy/run-step.js';
 import type { DeploymentRun } from './deployment-run.js';
@@ -224,7 +225,7 @@ export function createDeployService(deps: DeployServiceDeps) {
      * files, with its own CLI) before traffic switches; a failure fails the rollback and the live release stays.
      */
     async redeployConvexFunctions(slot: string, release: ReleaseRecord, run: DeploymentRun): Promise<void> {
-      if (!deps.convex?.enabled(slot) || !fs.existsSync(path.join(release.filesDir, release.appDir, 'convex'))) return;
+      if (!deps.convex?.enabled(slot) || !fs.existsSync(functionsFolder(path.join(release.filesDir, release.appDir)))) return;
       await deps.convex.ensureRunning(slot);
       const env = { ...stepEnv, ...deps.providedEnv?.(slot), ...release.env, ...deps.convex.env(slot) };
       await run.stage('functions', () =>
@@ -232,7 +233,9 @@ export function createDeployService(deps: DeployServiceDeps) {
           filesDir: release.filesDir,
           appDir: release.appDir,
           nodePath: deps.nodePath,
+          nodeVersion: process.version,
           env,
+          warn: (warnings) => run.warn(warnings),
           run: (command, cwd, stepEnv) => {
             run.say([`$ ${command.display} (release ${release.seq})`]);
             return runStep({ step: command, cwd, env: stepEnv, timeoutMs: config.deploy.timeouts.buildMs, signal: new AbortController().signal, onLines: (lines) => run.say(lines) });

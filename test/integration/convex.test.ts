@@ -9,37 +9,10 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
 import { getFreePortRun } from '../helpers/ports.js';
+import { convexApp, standIn } from '../helpers/convex-apps.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
-const standIn = path.resolve(import.meta.dirname, '..', 'fixtures', 'convex-stand-in', 'convex-local-backend');
-
-/**
- * The convex-app fixture with an installed `convex` package whose CLI is a STAND-IN (the real CLI needs a real
- * backend to deploy to): it records its arguments and the Convex variables it was given, and succeeds or fails.
- */
-function convexApp(version: string, outcome: 'deploys' | 'fails' = 'deploys', options: { auth?: boolean } = {}): string {
-  const dir = makeTempDir('berth-convex-app-');
-  fs.cpSync(fixture('convex-app'), dir, { recursive: true });
-  if (options.auth) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    manifest.dependencies['@convex-dev/auth'] = '^0.0.80';
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-  }
-  const cli = path.join(dir, 'node_modules', 'convex');
-  fs.mkdirSync(path.join(cli, 'bin'), { recursive: true });
-  fs.writeFileSync(path.join(cli, 'package.json'), JSON.stringify({ name: 'convex', version, bin: { convex: 'bin/main.js' } }));
-  fs.writeFileSync(
-    path.join(cli, 'bin', 'main.js'),
-    `const fs = require('node:fs');
-const pick = ['CONVEX_SELF_HOSTED_URL', 'CONVEX_SELF_HOSTED_ADMIN_KEY', 'CONVEX_DEPLOY_KEY', 'CONVEX_DEPLOYMENT', 'VITE_CONVEX_URL'];
-fs.writeFileSync('cli-call.json', JSON.stringify({ args: process.argv.slice(2), env: Object.fromEntries(pick.map((name) => [name, process.env[name]])) }));
-if (${JSON.stringify(outcome)} === 'fails') { console.error('✖ Error: Hit an error while pushing: schema validation failed in messages'); process.exit(1); }
-console.log('✔ Deployed Convex functions to ' + process.env.CONVEX_SELF_HOSTED_URL);
-`,
-  );
-  return dir;
-}
 let berth: TestDaemon;
 let basePort: number;
 before(async () => {
@@ -82,6 +55,8 @@ test('a Convex app gets its own backend before the build; the build and the app 
     CONVEX_SELF_HOSTED_ADMIN_KEY: revealed.env.CONVEX_SELF_HOSTED_ADMIN_KEY,
     CONVEX_DEPLOY_KEY: '',
     CONVEX_DEPLOYMENT: '',
+    CONVEX_DEPLOYMENT_TOKEN: '',
+    CI: '1',
     VITE_CONVEX_URL: `http://localhost:${basePort}`,
   });
   assert.match(log, /Deployed Convex functions to http:\/\/127\.0\.0\.1/);
@@ -167,7 +142,7 @@ test("a rollback puts the older release's functions back first (with its own CLI
   assert.ok(rolledBack.stages.some((stage) => stage.name === 'functions'), 'the functions were deployed again');
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(olderDir, 'cli-call.json'), 'utf8')).args, ['deploy'], "from the rolled-back release's own files");
 
-  fs.writeFileSync(path.join(await releaseDir(live), 'node_modules', 'convex', 'bin', 'main.js'), "console.error('✖ push failed'); process.exit(1);\n");
+  fs.writeFileSync(path.join(await releaseDir(live), 'node_modules', 'convex', 'bin', 'main.cjs'), "console.error('✖ push failed'); process.exit(1);\n");
   await assert.rejects(berth.client.rollback('a', live), (error: Error & { code?: string }) => error.code === 'ERR_CONVEX_DEPLOY_FAILED');
   assert.equal((await berth.client.status())[0].release, older, 'the live release stayed');
 });
