@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors/berth-error.js';
 import type { LogStream } from '../logs/log-line.js';
+import type { ConvexFilesKind, ConvexStorageKind } from '../store/records.js';
 import type { Clock } from '../supervisor/clock.js';
 import { createAppInstance } from '../supervisor/app-instance.js';
 import type { RestartPolicy } from '../supervisor/restart-policy.js';
@@ -16,8 +17,21 @@ export interface ConvexInstance {
   secret: string;
   adminKey: string;
   /** What the backend's data was first created with; it cannot change without an export and import. */
-  storage: 'sqlite';
+  storage: ConvexStorage;
+  /** The password of its Postgres role, when its data is on Postgres. */
+  dbPassword?: string;
   createdAt: number;
+}
+
+export interface ConvexStorage {
+  database: ConvexStorageKind;
+  files: ConvexFilesKind;
+}
+
+/** instance.json as written by any berth version (the first ones wrote storage: 'sqlite'). */
+export function readInstance(file: string): ConvexInstance {
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<ConvexInstance, 'storage'> & { storage: ConvexStorage | ConvexStorageKind };
+  return { ...stored, storage: typeof stored.storage === 'string' ? { database: stored.storage, files: 'local' } : stored.storage };
 }
 
 export interface BackendOptions {
@@ -26,6 +40,12 @@ export interface BackendOptions {
   dir: string;
   instanceName: string;
   binary(): string;
+  /** The storage the slot's settings ask for; the instance keeps what it was created with. */
+  wantedStorage(): ConvexStorage;
+  /** The Postgres database for an instance whose data is on Postgres (made if missing). */
+  postgres(instance: string, password: string): Promise<{ serverUrl: string; loopback: boolean }>;
+  /** The env the backend process gets for S3 file storage (the slot's AWS_… and S3_… values). */
+  s3Env(): Record<string, string>;
   apiPort: number;
   sitePort: number;
   publicUrls(): { api: string; site: string };
@@ -59,12 +79,20 @@ export function createConvexBackend(options: BackendOptions) {
   /** The instance, made on first use: the secret is never made again, or the stored data could not be read. */
   async function instance(): Promise<ConvexInstance> {
     try {
-      return JSON.parse(fs.readFileSync(instanceFile, 'utf8')) as ConvexInstance;
+      return readInstance(instanceFile);
     } catch {
       // First use.
     }
     const secret = randomBytes(32).toString('hex');
-    const made: ConvexInstance = { name: options.instanceName, secret, adminKey: await keygen(options.binary(), options.instanceName, secret), storage: 'sqlite', createdAt: options.clock.now() };
+    const storage = options.wantedStorage();
+    const made: ConvexInstance = {
+      name: options.instanceName,
+      secret,
+      adminKey: await keygen(options.binary(), options.instanceName, secret),
+      storage,
+      ...(storage.database === 'postgres' ? { dbPassword: randomBytes(24).toString('base64url') } : {}),
+      createdAt: options.clock.now(),
+    };
     fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const temp = `${instanceFile}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(made, null, 2), { mode: 0o600 });
@@ -106,14 +134,23 @@ export function createConvexBackend(options: BackendOptions) {
         fs.mkdirSync(tmp, { recursive: true });
         const binary = options.binary();
         const { api, site } = options.publicUrls();
-        const args = ['--interface', '127.0.0.1', '--port', String(options.apiPort), '--site-proxy-port', String(options.sitePort), '--instance-name', current.name, '--instance-secret', current.secret, '--convex-origin', api, '--convex-site', site, '--local-storage', storage, path.join(options.dir, 'convex_local_backend.sqlite3'), '--disable-beacon'];
+        const env: Record<string, string> = { TMPDIR: tmp, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+        let database = [path.join(options.dir, 'convex_local_backend.sqlite3')];
+        if (current.storage.database === 'postgres') {
+          const store = await options.postgres(current.name, current.dbPassword ?? '');
+          database = ['--db', 'postgres-v5', store.serverUrl];
+          // Convex insists on TLS to Postgres unless told otherwise; berth's embedded server is on loopback.
+          if (store.loopback) env.DO_NOT_REQUIRE_SSL = '1';
+        }
+        if (current.storage.files === 's3') Object.assign(env, options.s3Env());
+        const args = ['--interface', '127.0.0.1', '--port', String(options.apiPort), '--site-proxy-port', String(options.sitePort), '--instance-name', current.name, '--instance-secret', current.secret, '--convex-origin', api, '--convex-site', site, '--local-storage', storage, ...database, '--disable-beacon'];
         recentOutput = [];
         child = createAppInstance({
           slot: options.slot,
           release: 0,
           command: { command: binary, args, display: `${path.basename(binary)} --port ${options.apiPort} --instance-name ${current.name} …` },
           cwd: options.dir,
-          env: { TMPDIR: tmp, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          env,
           port: options.apiPort,
           policy: options.policy,
           stopGraceMs: options.stopGraceMs,

@@ -10,7 +10,9 @@ import type { Clock } from '../supervisor/clock.js';
 import { findBackendBinary } from './binary.js';
 import { authKeys } from './auth-keys.js';
 import { runConvexDoctor } from './convex-doctor.js';
-import { createConvexBackend, type ConvexBackend } from './backend.js';
+import type { SlotSettings } from '../store/records.js';
+import { createConvexBackend, readInstance, type ConvexBackend, type ConvexStorage } from './backend.js';
+import { resetBackend } from './convex-reset.js';
 
 export interface ConvexServiceDeps {
   config: ResolvedConfig;
@@ -19,7 +21,22 @@ export interface ConvexServiceDeps {
   publicUrls(slot: string, ports: { api: number; site: number }): { api: string; site: string };
   writeLog(slot: string, stream: LogStream, lines: string[]): void;
   event(slot: string, type: string, message: string, actor?: string | null): void;
+  settings(slot: string): SlotSettings;
+  /** The slot's own env (S3 settings for the backend, the admin key of an external backend). */
+  slotEnv(slot: string): Record<string, string>;
+  /** Postgres for backends whose data is on Postgres. */
+  database: {
+    convexStore(instance: string, password: string): Promise<{ serverUrl: string; loopback: boolean }>;
+    dumpConvexStore(instance: string, password: string, file: string): Promise<void>;
+    dropConvexStore(instance: string): Promise<void>;
+  };
+  nodePath: string;
 }
+
+const wantedStorage = (settings: SlotSettings): ConvexStorage => ({ database: settings.convexStorage ?? 'sqlite', files: settings.convexFiles ?? 'local' });
+const describe = (storage: ConvexStorage) => `${storage.database === 'sqlite' ? 'SQLite' : 'Postgres'} with ${storage.files === 'local' ? 'local files' : 'files on S3'}`;
+/** The slot env the backend process gets for S3 storage, as Convex reads it. */
+const s3Names = /^(AWS_|S3_)/;
 
 export function createConvexService(deps: ConvexServiceDeps) {
   const { config, paths } = deps;
@@ -38,6 +55,9 @@ export function createConvexService(deps: ConvexServiceDeps) {
         dir: dirOf(slot),
         instanceName: instanceName(slot),
         binary: () => findBackendBinary(config.convex.binary),
+        wantedStorage: () => wantedStorage(deps.settings(slot)),
+        postgres: (instance, password) => deps.database.convexStore(instance, password),
+        s3Env: () => Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([name]) => s3Names.test(name))),
         apiPort: ports.api,
         sitePort: ports.site,
         publicUrls: () => deps.publicUrls(slot, ports),
@@ -53,12 +73,20 @@ export function createConvexService(deps: ConvexServiceDeps) {
     return backend;
   }
 
-  /** A slot has a Convex backend once a Convex app was deployed into it (its instance exists). */
-  const enabled = (slot: string) => fs.existsSync(path.join(dirOf(slot), 'instance.json'));
+  /** An already-running backend the owner gave the slot (convexUrl, and its admin key as a slot secret), or null. */
+  function externalOf(slot: string): { url: string; adminKey: string } | null {
+    const url = deps.settings(slot).convexUrl;
+    return url ? { url, adminKey: deps.slotEnv(slot).CONVEX_SELF_HOSTED_ADMIN_KEY ?? '' } : null;
+  }
+  const hasInstance = (slot: string) => fs.existsSync(path.join(dirOf(slot), 'instance.json'));
+  /** A slot has a Convex backend once a Convex app was deployed into it (its instance exists), or one was given. */
+  const enabled = (slot: string) => externalOf(slot) !== null || hasInstance(slot);
 
   function instanceOf(slot: string): { adminKey: string; name: string } {
+    const external = externalOf(slot);
+    if (external) return { adminKey: external.adminKey, name: '' };
     try {
-      return JSON.parse(fs.readFileSync(path.join(dirOf(slot), 'instance.json'), 'utf8'));
+      return readInstance(path.join(dirOf(slot), 'instance.json'));
     } catch {
       throw new BerthError('ERR_CONVEX_NOT_ENABLED', `Slot ${slot} has no Convex backend: no Convex app was deployed into it.`, { details: { slot } });
     }
@@ -67,10 +95,13 @@ export function createConvexService(deps: ConvexServiceDeps) {
   /** A call to the slot's backend API with its admin key. */
   async function backendApi<T>(slot: string, pathname: string, body?: unknown): Promise<T> {
     const { adminKey } = instanceOf(slot);
-    const backend = backendOf(slot);
-    // Started (and health-checked) only when it is not running already: no extra round trips on every call.
-    if (!backend.status().running) await backend.ensureRunning();
-    const response = await fetch(`${backend.url}${pathname}`, {
+    const external = externalOf(slot);
+    if (!external) {
+      // Started (and health-checked) only when it is not running already: no extra round trips on every call.
+      const backend = backendOf(slot);
+      if (!backend.status().running) await backend.ensureRunning();
+    }
+    const response = await fetch(`${external?.url ?? backendOf(slot).url}${pathname}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Convex ${adminKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -79,6 +110,21 @@ export function createConvexService(deps: ConvexServiceDeps) {
     const text = await response.text();
     if (!response.ok) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `The Convex backend of slot ${slot} answered ${response.status} to ${pathname}: ${text.slice(0, 300)}.`, { details: { slot, status: response.status } });
     return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  function readInstanceOrFail(slot: string) {
+    instanceOf(slot);
+    return readInstance(path.join(dirOf(slot), 'instance.json'));
+  }
+
+  /** An external backend must answer and take its admin key before anything is deployed to it. */
+  async function checkExternal(slot: string, external: { url: string; adminKey: string }): Promise<void> {
+    const answer = async (pathname: string, headers: Record<string, string> = {}) => fetch(`${external.url}${pathname}`, { headers, signal: AbortSignal.timeout(5000) }).then((reply) => reply.status, () => null);
+    const version = await answer('/version');
+    if (version !== 200) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `The external Convex backend of slot ${slot} (${external.url}) does not answer /version (${version ?? 'no answer'}).`, { remedy: 'Start that backend, or fix the slot setting convexUrl.', details: { slot, url: external.url } });
+    if (!external.adminKey) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `Slot ${slot} uses the external Convex backend ${external.url} and has no admin key for it.`, { remedy: `Set it as a slot secret: \`berth env set ${slot} CONVEX_SELF_HOSTED_ADMIN_KEY=<key> --secret\`.`, details: { slot } });
+    const key = await answer('/api/check_admin_key', { authorization: `Convex ${external.adminKey}` });
+    if (key !== 200) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `The external Convex backend of slot ${slot} (${external.url}) refuses the admin key in CONVEX_SELF_HOSTED_ADMIN_KEY (HTTP ${key ?? 'no answer'}).`, { remedy: 'Set the key that backend printed (or `convex-local-backend keygen admin-key` made) as that slot secret.', details: { slot } });
   }
 
   return {
@@ -107,19 +153,27 @@ export function createConvexService(deps: ConvexServiceDeps) {
     },
     /** Starts the slot's backend (making its instance on first use) and waits until it is healthy. */
     async ensureRunning(slot: string): Promise<void> {
+      const external = externalOf(slot);
+      if (external) return checkExternal(slot, external);
       const first = !enabled(slot);
       await backendOf(slot).ensureRunning();
       if (first) deps.event(slot, 'convex.created', `slot ${slot} has a Convex backend (instance ${instanceName(slot)}, port ${portsOf(slot).api})`);
     },
     /** Starts the backends of the slots that have one, before their apps start. */
     async startAll(): Promise<void> {
-      for (const slot of config.slots.map((entry) => entry.name).filter(enabled)) {
+      for (const slot of config.slots.map((entry) => entry.name).filter((name) => hasInstance(name) && !externalOf(name))) {
         await backendOf(slot).ensureRunning().catch((error: Error) => deps.event(slot, 'convex.failed', `the Convex backend of slot ${slot} did not start: ${error.message.split('\n')[0]}`));
       }
     },
     /** What a Convex app and its build need: the loopback URL and admin key for the CLI, the public URLs for browsers. */
     env(slot: string): Record<string, string> {
       if (!enabled(slot)) return {};
+      const external = externalOf(slot);
+      if (external) {
+        const env: Record<string, string> = { CONVEX_SELF_HOSTED_URL: external.url, CONVEX_SELF_HOSTED_ADMIN_KEY: external.adminKey };
+        for (const name of ['CONVEX_URL', 'VITE_CONVEX_URL', 'NEXT_PUBLIC_CONVEX_URL', 'PUBLIC_CONVEX_URL']) env[name] = external.url;
+        return env;
+      }
       const ports = portsOf(slot);
       const urls = deps.publicUrls(slot, ports);
       return {
@@ -137,16 +191,69 @@ export function createConvexService(deps: ConvexServiceDeps) {
       const { adminKey, name } = instanceOf(slot);
       const ports = portsOf(slot);
       const backendEnv = await this.backendEnv(slot).catch(() => null);
-      return runConvexDoctor({ slot, apiUrl: `http://127.0.0.1:${ports.api}`, instanceName: name, adminKey, siteUrl: deps.publicUrls(slot, ports).site, release, backendEnv });
+      const external = externalOf(slot);
+      const storage = external ? null : { recorded: readInstance(path.join(dirOf(slot), 'instance.json')).storage, wanted: wantedStorage(deps.settings(slot)) };
+      return runConvexDoctor({
+        slot,
+        apiUrl: external?.url ?? `http://127.0.0.1:${ports.api}`,
+        instanceName: external ? null : name,
+        adminKey,
+        siteUrl: external ? null : deps.publicUrls(slot, ports).site,
+        release,
+        backendEnv,
+        storage,
+        s3Env: storage?.recorded.files === 's3' ? Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([key]) => s3Names.test(key))) : null,
+      });
+    },
+    /**
+     * Refuses a settings change that the slot's backend could not start with: its data stays where it was first
+     * stored (a backend made with local files fails to start on S3, one made on SQLite starts empty on Postgres).
+     */
+    checkSettings(slot: string, next: SlotSettings): void {
+      if (!hasInstance(slot) || next.convexUrl) return;
+      const recorded = readInstance(path.join(dirOf(slot), 'instance.json')).storage;
+      const wanted = wantedStorage(next);
+      if (recorded.database === wanted.database && recorded.files === wanted.files) return;
+      throw new BerthError('ERR_CONVEX_STORAGE_LOCKED', `Slot ${slot}'s Convex backend keeps its data in ${describe(recorded)}; it cannot switch to ${describe(wanted)} in place (it would start empty, or not start at all).`, {
+        remedy: `Run \`berth convex reset ${slot} --storage ${wanted.database} --files ${wanted.files}\`: it exports the data first (and keeps the export), starts an empty backend on the new storage, and says how to import the export.`,
+        details: { slot, recorded, wanted },
+      });
+    },
+    /** Starts the slot's backend over, empty, after keeping its data aside; optionally on other storage. */
+    async reset(slot: string, release: { filesDir: string; appDir: string } | null, actor: string | null = null) {
+      if (externalOf(slot)) throw new BerthError('ERR_CONVEX_NOT_ENABLED', `Slot ${slot} uses an external Convex backend (${externalOf(slot)!.url}); berth does not own its data.`, { remedy: 'Reset it where it runs, or remove the slot setting convexUrl.' });
+      const instance = readInstanceOrFail(slot);
+      const backend = backendOf(slot);
+      const stamp = new Date(deps.clock.now()).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+      const result = await resetBackend({
+        slot,
+        dir: dirOf(slot),
+        instance,
+        exportDir: path.join(paths.slotDir(slot), 'convex-exports', stamp),
+        running: backend.status().running,
+        url: backend.url,
+        release,
+        nodePath: deps.nodePath,
+        stop: () => backend.stop(),
+        dumpPostgres: (file) => deps.database.dumpConvexStore(instance.name, instance.dbPassword ?? '', file),
+        dropPostgres: () => deps.database.dropConvexStore(instance.name),
+      });
+      backends.delete(slot);
+      deps.event(slot, 'convex.reset', `the Convex backend of slot ${slot} was reset; its data was kept in ${result.exportDir}`, actor);
+      return result;
     },
     secrets(slot: string): string[] {
-      return enabled(slot) ? [instanceOf(slot).adminKey] : [];
+      return enabled(slot) && instanceOf(slot).adminKey ? [instanceOf(slot).adminKey] : [];
     },
     status(slot: string) {
       const ports = portsOf(slot);
-      if (!enabled(slot)) return { slot, enabled: false as const, port: ports.api, sitePort: ports.site, running: false, pid: null, urls: deps.publicUrls(slot, ports), instanceName: instanceName(slot) };
+      const base = { slot, port: ports.api, sitePort: ports.site, urls: deps.publicUrls(slot, ports), instanceName: instanceName(slot), storage: null as ConvexStorage | null, external: null as string | null };
+      const external = externalOf(slot);
+      if (external) return { ...base, enabled: true, running: false, pid: null, external: external.url, urls: { api: external.url, site: '' } };
+      if (!enabled(slot)) return { ...base, enabled: false, running: false, pid: null };
       const state = backendOf(slot).status();
-      return { slot, enabled: true as const, port: ports.api, sitePort: ports.site, running: state.running, pid: state.pid, urls: deps.publicUrls(slot, ports), instanceName: instanceOf(slot).name };
+      const instance = readInstanceOrFail(slot);
+      return { ...base, enabled: true, running: state.running, pid: state.pid, instanceName: instance.name, storage: instance.storage };
     },
     async close(): Promise<void> {
       await Promise.all([...backends.values()].map((backend) => backend.stop()));

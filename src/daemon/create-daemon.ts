@@ -118,6 +118,10 @@ export function createDaemon(options: DaemonOptions) {
       publicUrls: (slot, ports) => urls.convex(slot, ports),
       writeLog: (slot, stream, lines) => logs.get(slot)?.append(0, stream, lines),
       event: (slot, type, message, actor = null) => store.addEvent(slot, type, message, undefined, actor),
+      settings: (slot) => store.getSlot(slot)?.settings ?? {},
+      slotEnv: (slot) => store.getSlot(slot)?.env ?? {},
+      database,
+      nodePath: options.nodePath ?? process.execPath,
     });
     // What berth gives a slot's app and build besides its env: its public URL, its database, its Convex backend.
     // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.
@@ -178,6 +182,7 @@ export function createDaemon(options: DaemonOptions) {
       // deploys is made just below; a rollback only ever runs after start, when it exists.
       beforeRollback: (name, release, run) => deploys.redeployConvexFunctions(name, release, run),
       checkSettings: (name, next) => {
+        convex.checkSettings(name, next);
         if (next.slug === undefined || next.slug === null) return;
         const otherSlugs = new Map(config.slots.filter((slot) => slot.name !== name).map((slot) => [store.getSlot(slot.name)?.settings.slug ?? slot.name, slot.name]));
         assertSlug(next.slug, { otherSlugs, coder });

@@ -20,7 +20,7 @@ export interface BackupDeps {
   event(slot: string, type: string, message: string, actor: string | null): void;
 }
 
-function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<void> {
+export function runTool(command: string, args: string[], env: Record<string, string>, input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: [input ? fs.openSync(input, 'r') : 'ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -43,7 +43,7 @@ export function createBackupOps(deps: BackupDeps) {
       const tools = findDumpTools(await deps.serverMajor());
       const file = tempFile(slot, 'backup');
       try {
-        await run(tools.pgDump, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], connectionEnv(deps.url(slot)));
+        await runTool(tools.pgDump, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], connectionEnv(deps.url(slot)));
       } catch (error) {
         fs.rmSync(file, { force: true });
         throw new BerthError('ERR_DB_BACKUP_FAILED', `pg_dump ${tools.version} could not back up ${record.database}:\n${(error as Error).message}`, { details: { slot } });
@@ -61,7 +61,7 @@ export function createBackupOps(deps: BackupDeps) {
         await pipeline(upload, fs.createWriteStream(file, { mode: 0o600 }));
         const emptied = await deps.snapshots.reset(slot, actor);
         try {
-          await run(tools.pgRestore, ['--no-owner', '--no-privileges', '--exit-on-error', `--role=${record.role}`, `--dbname=${record.database}`], connectionEnv(deps.url(slot)), file);
+          await runTool(tools.pgRestore, ['--no-owner', '--no-privileges', '--exit-on-error', `--role=${record.role}`, `--dbname=${record.database}`], connectionEnv(deps.url(slot)), file);
         } catch (error) {
           await deps.snapshots.restore(slot, emptied.kept, actor);
           throw new BerthError('ERR_DB_RESTORE_FAILED', `pg_restore ${tools.version} could not restore the file into ${record.database}; the previous data was put back:\n${(error as Error).message}`, {

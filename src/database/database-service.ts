@@ -9,7 +9,8 @@ import type { Logger } from '../log/logger.js';
 import type { DatabaseStore, SlotDatabaseRecord } from '../store/database-store.js';
 import { checkAdminPrivileges, databaseFacts, dropSlotDatabase, ensureSlotDatabase, withAdmin } from './admin-sql.js';
 import { createEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
-import { createBackupOps } from './backups.js';
+import { createBackupOps, runTool } from './backups.js';
+import { connectionEnv, findDumpTools } from './dump-tools.js';
 import { createSnapshotOps } from './snapshots.js';
 
 export interface DatabaseServiceDeps {
@@ -153,6 +154,25 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
     url(slot: string): string {
       return urlOf(enabledRecord(slot));
     },
+    /**
+     * A database for a slot's Convex backend, as `--db postgres-v5` expects it: named after the instance ('-' → '_'),
+     * owned by a role of its own. Returns the server URL without a database (the backend adds the name itself).
+     */
+    async convexStore(instance: string, password: string): Promise<{ serverUrl: string; database: string; loopback: boolean }> {
+      const names = convexStoreNames(instance);
+      await withAdmin(await server(), (client) => ensureSlotDatabase(client, { ...names, password }));
+      const { host, port } = endpoint();
+      return { serverUrl: `postgres://${encodeURIComponent(names.role)}:${encodeURIComponent(password)}@${host}:${port}`, database: names.database, loopback: host === '127.0.0.1' || host === 'localhost' || host === '::1' };
+    },
+    /** Dumps a Convex backend's database (pg_dump, custom format) to `file`. */
+    async dumpConvexStore(instance: string, password: string, file: string): Promise<void> {
+      const { serverUrl, database } = await this.convexStore(instance, password);
+      const tools = findDumpTools(await serverMajor());
+      await runTool(tools.pgDump, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], connectionEnv(`${serverUrl}/${database}`));
+    },
+    async dropConvexStore(instance: string): Promise<void> {
+      await withAdmin(await server(), (client) => dropSlotDatabase(client, convexStoreNames(instance)));
+    },
     async info(slot: string) {
       const record = enabledRecord(slot);
       const facts = await databaseFacts(await server(), record.database);
@@ -167,3 +187,6 @@ export function createDatabaseService(deps: DatabaseServiceDeps) {
 }
 
 export type DatabaseService = ReturnType<typeof createDatabaseService>;
+
+/** A Convex backend's database and role: the database is the instance name with '-' → '_', as the backend looks it up. */
+const convexStoreNames = (instance: string) => ({ database: instance.replace(/-/g, '_'), role: `${instance.replace(/-/g, '_')}_convex` });

@@ -54,6 +54,7 @@ export const errorCatalogue = {
   ERR_CONVEX_BACKEND_FAILED: { status: 502, remedy: 'Read the backend’s last output quoted (and `berth logs <slot>`); check convex.binary is a backend build for this machine, and its ports are free.' },
   ERR_CONVEX_CLI_VERSION: { status: 400, remedy: 'Pin convex@1.26.2 or newer in the app’s package.json.' },
   ERR_CONVEX_DEPLOY_FAILED: { status: 400, remedy: 'Read the `convex deploy` output quoted (schema or function errors); fix the app and deploy again. The old release and its functions keep serving.' },
+  ERR_CONVEX_STORAGE_LOCKED: { status: 409, remedy: 'Run `berth convex reset <slot> --storage <kind> --files <kind>`: it keeps an export of the data and starts the backend empty on the new storage.' },
   ERR_CONVEX_NOT_ENABLED: { status: 409, remedy: 'The slot is not a Convex app: deploy a Convex app into it, or `berth slot set <slot> --convex`.' },
   ERR_HOOK_DELIVERY_UNKNOWN: { status: 404, remedy: 'Pick a delivery id from `berth hooks log`; the log keeps the newest hooks.keepDeliveries deliveries.' },
   ERR_HOOK_NOT_REDELIVERABLE: { status: 409, remedy: 'Only a verified push can be routed again; for anything else, push again or redeliver from the sender (which checks the signature).' },

@@ -138,6 +138,9 @@ export const slotSettingsSchema = z.object({
   deployTags: z.boolean().optional(),
   slug: z.string().nullable().optional(),
   convex: z.boolean().nullable().optional(),
+  convexStorage: z.enum(['sqlite', 'postgres']).nullable().optional(),
+  convexFiles: z.enum(['local', 's3']).nullable().optional(),
+  convexUrl: z.string().nullable().optional(),
   spaFallback: z.boolean().nullable().optional(),
   memoryLimitMb: z.number().int().nullable().optional(),
 });
@@ -286,6 +289,8 @@ export const convexStatusSchema = z.object({
   sitePort: z.number(),
   instanceName: z.string(),
   urls: z.object({ api: z.string(), site: z.string() }),
+  storage: z.object({ database: z.enum(['sqlite', 'postgres']), files: z.enum(['local', 's3']) }).nullable().describe('what the backend was made with (null: none yet, or external)'),
+  external: z.string().nullable().describe('the URL of an already-running backend the slot uses (berth runs none)'),
   env: z.record(z.string(), z.string()).describe('CONVEX_SELF_HOSTED_ADMIN_KEY is masked unless revealed'),
 });
 

@@ -51,6 +51,14 @@ export function applySettingsPatch(current: SlotSettings, patch: SlotSettingsPat
       case 'deployTags':
         next[key] = value as boolean;
         break;
+      case 'convexStorage':
+      case 'convexFiles':
+        next[key] = value as never;
+        break;
+      case 'convexUrl':
+        if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value as string)) invalid('convexUrl', value as string, 'the http(s) URL of a running Convex backend, like http://127.0.0.1:3210');
+        next.convexUrl = (value as string).replace(/\/+$/, '');
+        break;
       case 'spaFallback':
         next.spaFallback = value as boolean;
         break;

@@ -30,6 +30,12 @@ export interface SlotSettings {
   autoDeploy?: boolean;
   /** Run the app's Convex backend: true or false forces it; absent detects it (convex.json, convex/, a convex dependency). */
   convex?: boolean | null;
+  /** Where the slot's Convex backend keeps its data: a SQLite file in the slot's folder, or a database on berth's Postgres. */
+  convexStorage?: ConvexStorageKind | null;
+  /** Where it keeps files (uploads, exports, modules): the slot's folder, or S3 (from the slot env named AWS_… and S3_…). */
+  convexFiles?: ConvexFilesKind | null;
+  /** An already-running Convex backend for this slot (its URL); berth then starts none. Its admin key is the slot secret CONVEX_SELF_HOSTED_ADMIN_KEY. */
+  convexUrl?: string | null;
   /** The slot's subdomain slug in a Coder workspace (default: the slot's name). */
   slug?: string | null;
   /** Also deploy pushed tags of the repository (off: only the branch). */
@@ -39,6 +45,9 @@ export interface SlotSettings {
   /** Restart the app when its tree uses more MiB than this (null: the slot's limit in the config). */
   memoryLimitMb?: number | null;
 }
+
+export type ConvexStorageKind = 'sqlite' | 'postgres';
+export type ConvexFilesKind = 'local' | 's3';
 
 export interface CommitInfo {
   sha: string;

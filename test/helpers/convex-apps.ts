@@ -44,7 +44,13 @@ export const realCliPackage = (packageName: string) => path.resolve(import.meta.
 function standInCli(outcome: 'deploys' | 'fails'): string {
   return `const fs = require('node:fs');
 const pick = ['CONVEX_SELF_HOSTED_URL', 'CONVEX_SELF_HOSTED_ADMIN_KEY', 'CONVEX_DEPLOY_KEY', 'CONVEX_DEPLOYMENT', 'CONVEX_DEPLOYMENT_TOKEN', 'CI', 'VITE_CONVEX_URL'];
-fs.writeFileSync('cli-call.json', JSON.stringify({ args: process.argv.slice(2), env: Object.fromEntries(pick.map((name) => [name, process.env[name]])) }));
+const args = process.argv.slice(2);
+if (args[0] === 'export') {
+  // A stand-in export: the real CLI writes the deployment's tables and files as a ZIP for \`convex import\`.
+  fs.writeFileSync(args[args.indexOf('--path') + 1], JSON.stringify({ standInExport: true, from: process.env.CONVEX_SELF_HOSTED_URL }));
+  process.exit(0);
+}
+fs.writeFileSync('cli-call.json', JSON.stringify({ args, env: Object.fromEntries(pick.map((name) => [name, process.env[name]])) }));
 if (${JSON.stringify(outcome)} === 'fails') { console.error('✖ Error: Hit an error while pushing: schema validation failed in messages'); process.exit(1); }
 console.log('✔ Deployed Convex functions to ' + process.env.CONVEX_SELF_HOSTED_URL);
 `;

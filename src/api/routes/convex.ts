@@ -96,10 +96,31 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
     params: slotParams,
     response: z.object({ findings: z.array(findingSchema) }),
     handler: async ({ params }) => {
-      const live = service.settings(params.slot) && context.store.getSlot(params.slot)?.liveRelease;
-      const release = live ? context.store.getRelease(params.slot, live) : undefined;
       if (!convex.enabled(params.slot)) return { findings: [{ check: 'backend', verdict: 'ok' as const, message: `slot ${params.slot} has no Convex backend`, remedy: null }] };
-      return { findings: await convex.doctor(params.slot, release ? { filesDir: release.filesDir, appDir: release.appDir } : null) };
+      return { findings: await convex.doctor(params.slot, liveRelease(params.slot)) };
     },
   });
+  registry.add(app, {
+    method: 'POST',
+    url: '/api/v1/slots/:slot/convex/reset',
+    tag: 'convex',
+    summary: "Start the slot's Convex backend over, empty, after exporting its data (kept); optionally on other storage",
+    access: 'manage',
+    params: slotParams,
+    body: z.object({ storage: z.enum(['sqlite', 'postgres']).optional(), files: z.enum(['local', 's3']).optional() }).strict(),
+    response: z.object({ exportDir: z.string(), convexExport: z.string().nullable(), kept: z.array(z.string()), notes: z.array(z.string()) }),
+    handler: async ({ params, body, principal }) => {
+      const result = await convex.reset(params.slot, liveRelease(params.slot), principal.actor);
+      const patch = { ...(body.storage ? { convexStorage: body.storage } : {}), ...(body.files ? { convexFiles: body.files } : {}) };
+      if (Object.keys(patch).length > 0) await service.updateSettings(params.slot, patch, principal.actor);
+      return result;
+    },
+  });
+
+  /** The live release's files, for the doctor and the export (its CLI). */
+  function liveRelease(slot: string): { filesDir: string; appDir: string } | null {
+    const live = service.settings(slot) && context.store.getSlot(slot)?.liveRelease;
+    const release = live ? context.store.getRelease(slot, live) : undefined;
+    return release ? { filesDir: release.filesDir, appDir: release.appDir } : null;
+  }
 }

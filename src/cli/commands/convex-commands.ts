@@ -55,6 +55,24 @@ export function registerConvexCommands(program: Command, run: Run): void {
         }
       }),
     );
+  convex
+    .command('reset <slot>')
+    .description("start the slot's Convex backend over, empty, after exporting its data (the export is kept); how to change its storage")
+    .option('--storage <kind>', 'sqlite or postgres: the storage of the new backend')
+    .option('--files <kind>', 'local or s3: where the new backend keeps files')
+    .option('--yes', 'go ahead: the backend is emptied (its data exported and kept first)')
+    .action((slot: string, options: { storage?: string; files?: string; yes?: boolean }) =>
+      run(async (client, output) => {
+        if (!options.yes) {
+          throw new CliError('ERR_CONFIRMATION_REQUIRED', `Resetting slot ${slot}'s Convex backend empties it (its data is exported and kept first).`, `Run \`berth convex reset ${slot}${options.storage ? ` --storage ${options.storage}` : ''}${options.files ? ` --files ${options.files}` : ''} --yes\` to go ahead.`);
+        }
+        const result = await client.convexReset(slot, { storage: options.storage as 'sqlite' | undefined, files: options.files as 'local' | undefined });
+        if (output.json) return output.line(JSON.stringify(result, null, 2));
+        output.line(`the Convex backend of slot ${slot} was reset; its data is kept in ${result.exportDir}`);
+        for (const note of result.notes) output.line(`  ! ${note}`);
+        output.line(`next: \`berth deploy ${slot}\` starts the new backend and deploys the functions${result.convexExport ? `; then \`npx convex import ${result.convexExport}\` (with the URL and key from \`berth convex urls ${slot} --reveal\`) brings the data back` : ''}`);
+      }),
+    );
   const env = convex.command('env').description("the env the app's Convex functions see (set in the backend, no redeploy needed)");
   env
     .command('list <slot>')

@@ -16,6 +16,9 @@ const SETTABLE: Array<[flag: string, key: keyof SlotSettingsView, help: string]>
   ['--health-path <path>', 'healthPath', 'path polled before traffic switches to a new release'],
   ['--release-command <line>', 'releaseCommand', 'run after the build with the database env, before the switch (migrations); a failure fails the deploy'],
   ['--slug <slug>', 'slug', "the slot's subdomain in a Coder workspace (default: the slot's name)"],
+  ['--convex-storage <kind>', 'convexStorage', "where a new Convex backend keeps its data: sqlite (the default) or postgres (berth's Postgres)"],
+  ['--convex-files <kind>', 'convexFiles', "where a new Convex backend keeps files: local (the default) or s3 (the slot's AWS_… and S3_… env)"],
+  ['--convex-url <url>', 'convexUrl', 'use an already-running Convex backend (its admin key: the slot secret CONVEX_SELF_HOSTED_ADMIN_KEY)'],
 ];
 
 const RESETTABLE: string[] = [...SETTABLE.map(([, key]) => key), 'memoryLimitMb', 'spaFallback', 'convex'];
