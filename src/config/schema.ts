@@ -1,4 +1,13 @@
 // The one config schema: types, defaults and the description of every setting.
+
+/** Where the Convex backend binary is downloaded from, as `npx convex dev --local` gets it. */
+const DOWNLOAD_DEFAULTS = {
+  enabled: true,
+  version: null,
+  versionUrl: 'https://version.convex.dev/v1/local_backend_version',
+  releasesUrl: 'https://github.com/get-convex/convex-backend/releases/download',
+  apiUrl: 'https://api.github.com/repos/get-convex/convex-backend/releases',
+};
 import { z } from 'zod';
 
 export const SLOT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -87,10 +96,19 @@ export const configSchema = z
       .object({
         binary: z.string().min(1).nullable().default(null),
         basePort: port.default(3210),
+        download: z
+          .object({
+            enabled: z.boolean().default(true),
+            version: z.string().regex(/^precompiled-\d{4}-\d{2}-\d{2}-[0-9a-f]+$/, 'a release tag like precompiled-2026-08-21-652b828').nullable().default(null),
+            versionUrl: z.string().url().default(DOWNLOAD_DEFAULTS.versionUrl),
+            releasesUrl: z.string().url().default(DOWNLOAD_DEFAULTS.releasesUrl),
+            apiUrl: z.string().url().default(DOWNLOAD_DEFAULTS.apiUrl),
+          })
+          .default(DOWNLOAD_DEFAULTS),
       })
-      .default({ binary: null, basePort: 3210 })
+      .default({ binary: null, basePort: 3210, download: DOWNLOAD_DEFAULTS })
       .describe(
-        "Convex apps: the convex-local-backend binary (null: the Convex CLI's cache, ~/.cache/convex/binaries); each slot's backend listens on 127.0.0.1 at basePort + 2 × the slot's position (its HTTP actions on the next port).",
+        "Convex apps: the convex-local-backend binary (null: the Convex CLI's cache, ~/.cache/convex/binaries, else downloaded from Convex's GitHub releases and checked against the SHA-256 digest GitHub publishes — download.enabled false turns that off, download.version pins a release tag); each slot's backend listens on 127.0.0.1 at basePort + 2 × the slot's position (its HTTP actions on the next port).",
       ),
     coder: z
       .object({

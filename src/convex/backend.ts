@@ -39,7 +39,7 @@ export interface BackendOptions {
   /** The slot's Convex folder: instance.json, storage, the SQLite file, TMPDIR. */
   dir: string;
   instanceName: string;
-  binary(): string;
+  binary(): Promise<string>;
   /** The storage the slot's settings ask for; the instance keeps what it was created with. */
   wantedStorage(): ConvexStorage;
   /** The Postgres database for an instance whose data is on Postgres (made if missing). */
@@ -88,7 +88,7 @@ export function createConvexBackend(options: BackendOptions) {
     const made: ConvexInstance = {
       name: options.instanceName,
       secret,
-      adminKey: await keygen(options.binary(), options.instanceName, secret),
+      adminKey: await keygen(await options.binary(), options.instanceName, secret),
       storage,
       ...(storage.database === 'postgres' ? { dbPassword: randomBytes(24).toString('base64url') } : {}),
       createdAt: options.clock.now(),
@@ -132,7 +132,7 @@ export function createConvexBackend(options: BackendOptions) {
         const storage = path.join(options.dir, 'storage');
         const tmp = path.join(options.dir, 'tmp');
         fs.mkdirSync(tmp, { recursive: true });
-        const binary = options.binary();
+        const binary = await options.binary();
         const { api, site } = options.publicUrls();
         const env: Record<string, string> = { TMPDIR: tmp, PATH: process.env.PATH ?? '/usr/bin:/bin' };
         let database = [path.join(options.dir, 'convex_local_backend.sqlite3')];

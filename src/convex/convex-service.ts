@@ -7,7 +7,7 @@ import { convexPorts, type ResolvedConfig } from '../config/schema.js';
 import { BerthError } from '../errors/berth-error.js';
 import type { LogStream } from '../logs/log-line.js';
 import type { Clock } from '../supervisor/clock.js';
-import { findBackendBinary } from './binary.js';
+import { resolveBackendBinary } from './binary.js';
 import { authKeys } from './auth-keys.js';
 import { runConvexDoctor } from './convex-doctor.js';
 import type { SlotSettings } from '../store/records.js';
@@ -31,6 +31,8 @@ export interface ConvexServiceDeps {
     dropConvexStore(instance: string): Promise<void>;
   };
   nodePath: string;
+  /** The home folder whose ~/.cache/convex/binaries the Convex CLI shares. */
+  home: string;
 }
 
 const wantedStorage = (settings: SlotSettings): ConvexStorage => ({ database: settings.convexStorage ?? 'sqlite', files: settings.convexFiles ?? 'local' });
@@ -46,6 +48,15 @@ export function createConvexService(deps: ConvexServiceDeps) {
   /** Slot names are unique per berth; the home folder's name keeps two berths on one machine apart. */
   const instanceName = (slot: string) => `berth-${slot}`;
 
+  let resolving: Promise<string> | null = null;
+  /** One lookup (or download) at a time, shared by slots that start together; a failure is tried again next time. */
+  function binary(slot: string): Promise<string> {
+    resolving ??= resolveBackendBinary(config.convex, deps.home, (line) => deps.writeLog(slot, 'sys', [`[convex] ${line}`])).finally(() => {
+      resolving = null;
+    });
+    return resolving;
+  }
+
   function backendOf(slot: string): ConvexBackend {
     let backend = backends.get(slot);
     if (!backend) {
@@ -54,7 +65,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
         slot,
         dir: dirOf(slot),
         instanceName: instanceName(slot),
-        binary: () => findBackendBinary(config.convex.binary),
+        binary: () => binary(slot),
         wantedStorage: () => wantedStorage(deps.settings(slot)),
         postgres: (instance, password) => deps.database.convexStore(instance, password),
         s3Env: () => Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([name]) => s3Names.test(name))),

@@ -1,5 +1,6 @@
 // The composition root: builds every service with explicit collaborators and returns { start, close }.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -122,6 +123,7 @@ export function createDaemon(options: DaemonOptions) {
       slotEnv: (slot) => store.getSlot(slot)?.env ?? {},
       database,
       nodePath: options.nodePath ?? process.execPath,
+      home: options.env.HOME ?? os.homedir(),
     });
     // What berth gives a slot's app and build besides its env: its public URL, its database, its Convex backend.
     // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.

@@ -182,7 +182,7 @@ test('the backend is supervised: killed, it comes back healthy; berth stopping s
 
 test('with no backend binary, deploying a Convex app fails with how to get one; the slot setting can turn Convex off', async () => {
   const home = makeTempDir('berth-no-convex-');
-  const plain = await startTestDaemon({ slots: [{ name: 'a' }], env: { HOME: home }, config: { convex: { binary: null, basePort: await getFreePortRun(2) } } });
+  const plain = await startTestDaemon({ slots: [{ name: 'a' }], env: { HOME: home }, config: { convex: { binary: null, basePort: await getFreePortRun(2), download: { enabled: false } } } });
   try {
     await plain.client.updateSettings('a', { installCommand: '' });
     await assert.rejects(plain.client.deploy('a', fixture('convex-app')), (error: Error & { code?: string; remedy?: string }) => {
