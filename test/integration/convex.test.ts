@@ -86,6 +86,13 @@ test('berth convex status and env: the admin key masked unless revealed (and the
   const shown = await runCli(berth.home, ['convex', 'urls', 'a', '--reveal']);
   assert.match(shown.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=berth-a\|[0-9a-f]{64}/);
   assert.ok((await berth.client.events('a')).some((event) => event.type === 'convex.revealed'));
+
+  const wiring = await runCli(berth.home, ['convex', 'env', 'a']);
+  assert.equal(wiring.code, 0, wiring.stderr);
+  assert.match(wiring.stdout, /CONVEX_SELF_HOSTED_ADMIN_KEY=••••••••/);
+  assert.match(wiring.stdout, new RegExp(`cloud origin \\(--convex-origin\\) = the public API URL above = http://localhost:${basePort}`));
+  assert.match(wiring.stdout, new RegExp(`site origin \\(--convex-site\\) = CONVEX_SITE_URL = http://localhost:${basePort + 1}`));
+  assert.match(wiring.stdout, new RegExp(`SITE_URL \\(set in the backend for Convex Auth\\) = the front end = PUBLIC_URL = ${berth.info.slots.a.replace(/[/.]/g, '\\$&')}`));
 });
 
 test("the functions' own env is set in the backend through its API: listed masked, set and unset from the CLI", async () => {

@@ -73,7 +73,19 @@ export function registerConvexCommands(program: Command, run: Run): void {
         output.line(`next: \`berth deploy ${slot}\` starts the new backend and deploys the functions${result.convexExport ? `; then \`npx convex import ${result.convexExport}\` (with the URL and key from \`berth convex urls ${slot} --reveal\`) brings the data back` : ''}`);
       }),
     );
-  const env = convex.command('env').description("the env the app's Convex functions see (set in the backend, no redeploy needed)");
+  const env = convex
+    .command('env')
+    .description("`env <slot>`: how the slot's Convex URLs fit together; `env list|set|unset`: the env the app's functions see (set in the backend, no redeploy needed)")
+    .argument('[slot]')
+    .action((slot: string | undefined) =>
+      run(async (client, output) => {
+        if (!slot) throw new CliError('ERR_BAD_REQUEST', 'Name a slot, or one of list, set, unset.', 'For example `berth convex env a` or `berth convex env list a`.');
+        const [status, slots] = await Promise.all([client.convex(slot), client.status()]);
+        if (output.json) return output.line(JSON.stringify({ env: status.env, frontEnd: slots.find((entry) => entry.slot === slot)?.url ?? null }, null, 2));
+        if (!status.enabled) return output.line(`slot ${slot} has no Convex backend`);
+        for (const line of wiringLines(slot, status, slots.find((entry) => entry.slot === slot)?.url ?? '?')) output.line(line);
+      }),
+    );
   env
     .command('list <slot>')
     .description('the variables (secret-looking values masked unless --reveal)')
@@ -105,4 +117,27 @@ export function registerConvexCommands(program: Command, run: Run): void {
         output.line(`unset ${names.join(', ')} in the Convex backend of slot ${slot}`);
       }),
     );
+}
+
+/** The env a Convex app gets, and how its URLs relate (the Coder-Convex guide's rules), for `berth convex env <slot>`. */
+function wiringLines(slot: string, status: { env: Record<string, string>; urls: { api: string; site: string }; external: string | null }, frontEnd: string): string[] {
+  const env = status.env;
+  return [
+    `The env slot ${slot}'s app and its build get:`,
+    `  CONVEX_SELF_HOSTED_URL=${env.CONVEX_SELF_HOSTED_URL}   the Convex CLI (convex deploy), on loopback`,
+    `  CONVEX_SELF_HOSTED_ADMIN_KEY=${env.CONVEX_SELF_HOSTED_ADMIN_KEY}   (\`berth convex urls ${slot} --reveal\` shows it)`,
+    `  CONVEX_URL = VITE_CONVEX_URL = NEXT_PUBLIC_CONVEX_URL = PUBLIC_CONVEX_URL = ${env.CONVEX_URL}   browsers`,
+    ...(env.CONVEX_SITE_URL ? [`  CONVEX_SITE_URL=${env.CONVEX_SITE_URL}   HTTP actions`] : []),
+    'How they fit together:',
+    `  cloud origin (--convex-origin) = the public API URL above = ${status.urls.api}`,
+    ...(status.external
+      ? [`  the backend runs outside berth (${status.external}): its site origin is what it was started with`]
+      : [
+          `  site origin (--convex-site) = CONVEX_SITE_URL = ${status.urls.site}`,
+          '    = the issuer (iss) of the tokens Convex Auth signs, so JWT_ISSUER and auth.config.ts’s domain: process.env.CONVEX_SITE_URL are this URL;',
+          '    the backend fetches <site origin>/.well-known/openid-configuration itself, so it must answer without a login',
+        ]),
+    `  SITE_URL (set in the backend for Convex Auth) = the front end = PUBLIC_URL = ${frontEnd}`,
+    `The functions' own env: \`berth convex env list ${slot}\`.`,
+  ];
 }
