@@ -291,6 +291,7 @@ export const convexStatusSchema = z.object({
   urls: z.object({ api: z.string(), site: z.string() }),
   storage: z.object({ database: z.enum(['sqlite', 'postgres']), files: z.enum(['local', 's3']) }).nullable().describe('what the backend was made with (null: none yet, or external)'),
   external: z.string().nullable().describe('the URL of an already-running backend the slot uses (berth runs none)'),
+  detected: z.string().nullable().describe('why the live release is a Convex app (null: it is not, or there is none)'),
   env: z.record(z.string(), z.string()).describe('CONVEX_SELF_HOSTED_ADMIN_KEY is masked unless revealed'),
 });
 

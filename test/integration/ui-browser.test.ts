@@ -11,6 +11,8 @@ import { buildUi, launchBrowser } from '../helpers/browser.js';
 import { createTestRepo, type TestRepo } from '../helpers/git-repos.js';
 import { request } from '../helpers/http.js';
 import { githubPush, sendGithub } from '../helpers/hook-sender.js';
+import { convexApp, standIn } from '../helpers/convex-apps.js';
+import { getFreePortRun } from '../helpers/ports.js';
 import { makeTempDir, removeDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 import { eventually } from '../helpers/wait.js';
@@ -32,6 +34,7 @@ let browser: Browser;
 let page: Page;
 let repo: TestRepo;
 let uiDir: string;
+let convexPort: number;
 
 before(async () => {
   uiDir = await buildUi();
@@ -39,7 +42,8 @@ before(async () => {
     { 'package.json': JSON.stringify({ name: 'hello', private: true, scripts: { start: 'node server.js' } }), 'server.js': appSource, '.env.example': 'GREETING=hello\nSTRIPE_KEY=sk_test_x\n' },
     { message: 'hello from the fixture' },
   );
-  berth = await startTestDaemon({ uiDir, slots: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
+  convexPort = await getFreePortRun(6);
+  berth = await startTestDaemon({ uiDir, slots: [{ name: 'a' }, { name: 'b' }, { name: 'c' }], config: { convex: { binary: standIn, basePort: convexPort } } });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 });
@@ -168,6 +172,32 @@ test('the Webhooks tab: what to paste into GitHub, the secret on request, delive
   await row.getByRole('button', { name: 'Redeliver' }).click();
   await page.getByText(/redelivery of \d+ by \S+: queued for slots a/).first().waitFor();
   await page.screenshot({ path: path.join(shotsDir, 'webhooks-tab.png'), fullPage: true });
+});
+
+test('the Convex tab: why it is a Convex app, the URLs and the admin key on request, the checks, the functions env', async () => {
+  await berth.client.updateSettings('c', { installCommand: '' });
+  const done = await berth.client.deploy('c', convexApp('1.48.0'));
+  assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+  await page.goto(`${berth.info.apiUrl}/slots/c/convex`);
+  await page.getByText('Convex app: package.json depends on convex ^1.27.0').waitFor();
+  const api = `http://localhost:${convexPort + 4}`;
+  await page.getByText(api, { exact: true }).first().waitFor();
+  await page.getByText(/SQLite in the slot folder, files in the slot folder/).waitFor();
+  await page.locator('[data-check="backend"][data-verdict="ok"]').getByText(/instance berth-c answers/).waitFor();
+  await page.locator('[data-check="admin key"][data-verdict="ok"]').waitFor();
+  await page.locator('[data-check="codegen"][data-verdict="warn"]').getByText(/Commit convex\/_generated/).waitFor();
+
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  const key = (await berth.client.convex('c', true)).env.CONVEX_SELF_HOSTED_ADMIN_KEY;
+  await page.getByText(key, { exact: true }).waitFor();
+
+  await page.getByLabel('Set', { exact: true }).fill('SITE_URL=https://shop.example');
+  await page.getByRole('button', { name: 'Set in the backend' }).click();
+  await page.locator('[data-variable="SITE_URL"]').getByText('https://shop.example').waitFor();
+  assert.equal((await berth.client.convexBackendEnv('c')).SITE_URL, 'https://shop.example');
+  await page.screenshot({ path: path.join(shotsDir, 'convex-tab.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Unset SITE_URL' }).click();
+  await page.getByText('The backend has no env variables.').waitFor();
 });
 
 test('follow the log live, filter it, and sign out', async () => {

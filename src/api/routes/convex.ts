@@ -2,6 +2,8 @@
 // revealed, and the reveal recorded).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import path from 'node:path';
+import { convexReason } from '../../convex/detect.js';
 import { convexStatusSchema, findingSchema } from '../../sdk/schemas.js';
 import { MASK, maskSecrets } from '../../slots/secrets.js';
 import type { RouteContext } from '../build-api.js';
@@ -17,7 +19,9 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
     service.settings(slot);
     const env = convex.env(slot);
     if (!reveal && env.CONVEX_SELF_HOSTED_ADMIN_KEY) env.CONVEX_SELF_HOSTED_ADMIN_KEY = MASK;
-    return { ...convex.status(slot), env };
+    const release = liveRelease(slot);
+    const detected = release ? convexReason(path.join(release.filesDir, release.appDir), service.settings(slot).convex) : null;
+    return { ...convex.status(slot), env, detected };
   };
   registry.add(app, {
     method: 'GET',

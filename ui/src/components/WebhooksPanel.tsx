@@ -4,21 +4,10 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { ago } from '../format.js';
 import { useAction } from '../notices.js';
+import { CopyField } from './CopyField.js';
 
 type HooksView = Awaited<ReturnType<typeof api.slotHooks>>;
 type Delivery = Awaited<ReturnType<typeof api.hookDeliveries>>[number];
-
-function CopyField({ label, value, shown }: { label: string; value: string; shown?: string }) {
-  return (
-    <div className="copy-field">
-      <span className="label">{label}</span>
-      <code>{shown ?? value}</code>
-      <button type="button" className="ghost" aria-label={`Copy ${label}`} onClick={() => void navigator.clipboard?.writeText(value)}>
-        Copy
-      </button>
-    </div>
-  );
-}
 
 export function WebhooksPanel({ slot }: { slot: string }) {
   const [view, setView] = useState<HooksView | null>(null);

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { api } from '../api.js';
 import { Activity } from '../components/Activity.js';
+import { ConvexPanel } from '../components/ConvexPanel.js';
 import { DatabasePanel } from '../components/DatabasePanel.js';
 import { WebhooksPanel } from '../components/WebhooksPanel.js';
 import { DeployView } from '../components/DeployView.js';
@@ -20,6 +21,7 @@ const TABS = [
   ['settings', 'Settings'],
   ['env', 'Env'],
   ['database', 'Database'],
+  ['convex', 'Convex'],
   ['webhooks', 'Webhooks'],
   ['history', 'History'],
   ['danger', 'Danger zone'],
@@ -84,6 +86,7 @@ export function SlotPage({ slot, tab }: { slot: string; tab: string }) {
       {tab === 'settings' && <SettingsForm slot={slot} />}
       {tab === 'env' && <EnvEditor slot={slot} />}
       {tab === 'database' && <DatabasePanel slot={slot} />}
+      {tab === 'convex' && <ConvexPanel slot={slot} />}
       {tab === 'webhooks' && <WebhooksPanel slot={slot} />}
       {tab === 'history' && <History slot={slot} />}
       {tab === 'danger' && <DangerZone slot={slot} />}
