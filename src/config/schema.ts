@@ -1,7 +1,7 @@
 // The one config schema: types, defaults and the description of every setting.
 
 /** Where the Convex backend binary is downloaded from, as `npx convex dev --local` gets it. */
-const DOWNLOAD_DEFAULTS = {
+export const DOWNLOAD_DEFAULTS = {
   enabled: true,
   version: null,
   versionUrl: 'https://version.convex.dev/v1/local_backend_version',
