@@ -7,7 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { fail, ok, warn, type Finding } from '../doctor/finding.js';
 import type { ConvexStorage } from './backend.js';
 import { functionsFolder } from './detect.js';
-import { cliNodeProblem, findConvexCli, isKnownBadCli } from './functions-deploy.js';
+import { checkCliAgainstBackend, cliNodeProblem, findConvexCli, isKnownBadCli } from './functions-deploy.js';
 
 export interface ConvexDoctorInput {
   slot: string;
@@ -60,6 +60,7 @@ export async function runConvexDoctor(input: ConvexDoctorInput): Promise<Finding
     else if (isKnownBadCli(cli.version)) findings.push(fail('cli', `convex ${cli.version} breaks self-hosted deploys`, 'Pin convex@1.26.2 or newer.'));
     else if (cliNodeProblem(cli, process.version)) findings.push(fail('cli', cliNodeProblem(cli, process.version)!, `Pin a convex version whose engines field allows Node ${process.version}, or run berth with a newer Node.`));
     else findings.push(ok('cli', `convex ${cli.version}`));
+    if (cli && version?.status === 200) findings.push(await backendOnCli(cli, { url: input.apiUrl, adminKey: input.adminKey }));
     const functions = functionsFolder(appFolder);
     const generated = path.relative(appFolder, path.join(functions, '_generated'));
     if (fs.existsSync(functions) && !fs.existsSync(path.join(functions, '_generated'))) {
@@ -109,4 +110,14 @@ async function s3Findings(input: ConvexDoctorInput): Promise<Finding[]> {
     }
   }
   return findings;
+}
+
+/** The backend's own verdict on the live release's CLI version (the question the CLI asks first when it deploys). */
+async function backendOnCli(cli: { version: string; script: string; nodeRange: string | null }, backend: { url: string; adminKey: string }): Promise<Finding> {
+  try {
+    const warning = await checkCliAgainstBackend(cli, backend);
+    return warning ? warn('versions', warning, 'Update the app’s convex package to what the backend suggests.') : ok('versions', `the backend accepts convex ${cli.version}`);
+  } catch (error) {
+    return fail('versions', (error as Error).message, (error as { remedy?: string }).remedy ?? 'Keep the backend at least as new as the CLI.');
+  }
 }

@@ -33,6 +33,8 @@ export interface ConvexServiceDeps {
   nodePath: string;
   /** The home folder whose ~/.cache/convex/binaries the Convex CLI shares. */
   home: string;
+  /** What tells this berth's instances from other workspaces' (null: nothing needs to). */
+  workspace: string | null;
 }
 
 const wantedStorage = (settings: SlotSettings): ConvexStorage => ({ database: settings.convexStorage ?? 'sqlite', files: settings.convexFiles ?? 'local' });
@@ -45,8 +47,15 @@ export function createConvexService(deps: ConvexServiceDeps) {
   const backends = new Map<string, ConvexBackend>();
   const dirOf = (slot: string) => path.join(paths.slotDir(slot), 'convex');
   const portsOf = (slot: string) => convexPorts(config, slot);
-  /** Slot names are unique per berth; the home folder's name keeps two berths on one machine apart. */
-  const instanceName = (slot: string) => `berth-${slot}`;
+  /**
+   * The name of a new instance (an existing one keeps the name in its instance.json): the slot, and the workspace
+   * where instances of several workspaces can meet (a Coder workspace's name; the host when Postgres is shared), since
+   * a Postgres-stored backend's database is named after its instance.
+   */
+  const instanceName = (slot: string) => {
+    const workspace = (deps.workspace ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30);
+    return workspace ? `berth-${workspace}-${slot}` : `berth-${slot}`;
+  };
 
   let resolving: Promise<string> | null = null;
   /** One lookup (or download) at a time, shared by slots that start together; a failure is tried again next time. */

@@ -64,7 +64,7 @@ function assertUsableCli(cli: ConvexCli, nodeVersion: string): void {
  * (get_config_hashes, which carries its version) answered with a deprecation header is a warning; refused, the
  * deploy would fail anyway, so it fails here with the backend's own words and what to do.
  */
-async function checkCliAgainstBackend(cli: ConvexCli, backend: { url: string; adminKey: string }): Promise<string | null> {
+export async function checkCliAgainstBackend(cli: ConvexCli, backend: { url: string; adminKey: string }): Promise<string | null> {
   let response: Response;
   try {
     response = await fetch(`${backend.url}/api/get_config_hashes`, {

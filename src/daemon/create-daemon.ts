@@ -124,6 +124,7 @@ export function createDaemon(options: DaemonOptions) {
       database,
       nodePath: options.nodePath ?? process.execPath,
       home: options.env.HOME ?? os.homedir(),
+      workspace: coder?.workspace ?? (database.mode() === 'external' ? os.hostname() : null),
     });
     // What berth gives a slot's app and build besides its env: its public URL, its database, its Convex backend.
     // PUBLIC_URL first: an owner's own PUBLIC_URL in the slot's env wins over it.

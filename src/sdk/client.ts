@@ -183,7 +183,7 @@ export function createClient(options: ClientOptions) {
     changeConvexBackendEnv: (name: string, changes: { set?: Record<string, string>; unset?: string[] }) =>
       call(z.object({ slot: z.string(), env: z.record(z.string(), z.string()) }), 'PATCH', `${slot(name)}/convex/backend-env`, changes).then((reply) => reply.env),
     convexReset: (name: string, change: { storage?: 'sqlite' | 'postgres'; files?: 'local' | 's3' } = {}) =>
-      call(z.object({ exportDir: z.string(), convexExport: z.string().nullable(), kept: z.array(z.string()), notes: z.array(z.string()) }), 'POST', `${slot(name)}/convex/reset`, change),
+      call(z.object({ exportDir: z.string(), convexExport: z.string().nullable(), kept: z.array(z.string()), notes: z.array(z.string()) }), 'POST', `${slot(name)}/convex/reset`, { ...change, confirm: name }),
     convexDoctor: (name: string) =>
       call(z.object({ findings: z.array(findingSchema) }), 'GET', `${slot(name)}/convex/doctor`).then((reply) => reply.findings),
     slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),

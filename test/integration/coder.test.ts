@@ -8,6 +8,8 @@ import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { runCli, writeTestConfig } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
+import { convexApp, standIn } from '../helpers/convex-apps.js';
+import { getFreePortRun } from '../helpers/ports.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
@@ -16,7 +18,7 @@ const app = (slug: string) => `https://${slug}--main--shop--ada.apps.example.com
 
 let berth: TestDaemon;
 before(async () => {
-  berth = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }], env });
+  berth = await startTestDaemon({ slots: [{ name: 'a' }, { name: 'b' }], env, config: { convex: { binary: standIn, basePort: await getFreePortRun(4) } } });
 });
 after(() => berth.close());
 
@@ -58,6 +60,16 @@ test("the app gets PUBLIC_URL and BERTH_SLOT; Coder's healthcheck reads the slot
   assert.equal(seen.PUBLIC_URL, app('storefront'));
   assert.equal(seen.BERTH_SLOT, 'a');
   assert.equal((await request(health)).status, 200);
+});
+
+test("a Convex backend's instance is named after the workspace and the slot, with its public URLs as Coder apps", async () => {
+  await berth.client.updateSettings('b', { installCommand: '' });
+  const done = await berth.client.deploy('b', convexApp('1.48.0'));
+  assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+  const status = await berth.client.convex('b');
+  assert.equal(status.instanceName, 'berth-shop-b', 'two workspaces sharing a Postgres server get different databases');
+  assert.equal(status.urls.api, 'https://b-convex--main--shop--ada.apps.example.com');
+  assert.equal((await request(`http://127.0.0.1:${status.port}/instance_name`)).body, 'berth-shop-b');
 });
 
 test('without a wildcard hostname berth says why and keeps port URLs', async () => {

@@ -115,6 +115,10 @@ test("the backend's judgement of the CLI version: deprecated is a warning on the
   assert.ok(warned.warnings.some((warning) => /the backend says convex 1\.48\.0 is Upgradable: .*upgrade to 1\.49\.0/.test(warning)), JSON.stringify(warned.warnings));
 
   fs.writeFileSync(path.join(storage(), 'stand-in-cli-policy.json'), JSON.stringify({ refuseBelow: '1.49.0' }));
+  const doctor = await berth.client.convexDoctor('a');
+  const versions = doctor.find((finding) => finding.check === 'versions');
+  assert.equal(versions?.verdict, 'fail', JSON.stringify(doctor));
+  assert.match(versions!.message, /refuses the app's convex 1\.48\.0/);
   forgetRequests();
   await assert.rejects(berth.client.deploy('a', convexApp('1.48.0')), (error: Error & { code?: string; remedy?: string }) => {
     assert.equal(error.code, 'ERR_CONVEX_CLI_VERSION');

@@ -104,7 +104,7 @@ export const api = {
   convexDoctor: (name: string) => call(z.object({ findings: z.array(findingSchema) }), 'GET', `${slot(name)}/convex/doctor`).then((reply) => reply.findings),
   convexBackendEnv: (name: string) => call(z.object({ env: z.record(z.string(), z.string()) }), 'GET', `${slot(name)}/convex/backend-env`).then((reply) => reply.env),
   changeConvexBackendEnv: (name: string, changes: { set?: Record<string, string>; unset?: string[] }) => call(z.object({ env: z.record(z.string(), z.string()) }), 'PATCH', `${slot(name)}/convex/backend-env`, changes),
-  resetConvex: (name: string, change: { storage: 'sqlite' | 'postgres'; files: 'local' | 's3' }) =>
+  resetConvex: (name: string, change: { storage: 'sqlite' | 'postgres'; files: 'local' | 's3'; confirm: string }) =>
     call(z.object({ exportDir: z.string(), convexExport: z.string().nullable(), kept: z.array(z.string()), notes: z.array(z.string()) }), 'POST', `${slot(name)}/convex/reset`, change),
   slotHooks: (name: string) => call(slotHooksSchema, 'GET', `${slot(name)}/hooks`),
   revealHookSecret: (name: string) => call(hookSecretSchema, 'POST', `${slot(name)}/hooks/secret/reveal`, {}),

@@ -7,7 +7,7 @@ import { convexReason } from '../../convex/detect.js';
 import { convexStatusSchema, findingSchema } from '../../sdk/schemas.js';
 import { MASK, maskSecrets } from '../../slots/secrets.js';
 import type { RouteContext } from '../build-api.js';
-import { slotParams } from './common.js';
+import { assertConfirmed, slotParams } from './common.js';
 
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits and _, not starting with a digit');
@@ -111,9 +111,10 @@ export function convexRoutes(app: FastifyInstance, context: RouteContext): void 
     summary: "Start the slot's Convex backend over, empty, after exporting its data (kept); optionally on other storage",
     access: 'manage',
     params: slotParams,
-    body: z.object({ storage: z.enum(['sqlite', 'postgres']).optional(), files: z.enum(['local', 's3']).optional() }).strict(),
+    body: z.object({ confirm: z.string().describe('The slot name, typed again'), storage: z.enum(['sqlite', 'postgres']).optional(), files: z.enum(['local', 's3']).optional() }).strict(),
     response: z.object({ exportDir: z.string(), convexExport: z.string().nullable(), kept: z.array(z.string()), notes: z.array(z.string()) }),
     handler: async ({ params, body, principal }) => {
+      assertConfirmed(params.slot, body.confirm, 'resetting empties the Convex backend');
       const result = await convex.reset(params.slot, liveRelease(params.slot), principal.actor);
       const patch = { ...(body.storage ? { convexStorage: body.storage } : {}), ...(body.files ? { convexFiles: body.files } : {}) };
       if (Object.keys(patch).length > 0) await service.updateSettings(params.slot, patch, principal.actor);

@@ -64,7 +64,7 @@ export function registerConvexCommands(program: Command, run: Run): void {
     .action((slot: string, options: { storage?: string; files?: string; yes?: boolean }) =>
       run(async (client, output) => {
         if (!options.yes) {
-          throw new CliError('ERR_CONFIRMATION_REQUIRED', `Resetting slot ${slot}'s Convex backend empties it (its data is exported and kept first).`, `Run \`berth convex reset ${slot}${options.storage ? ` --storage ${options.storage}` : ''}${options.files ? ` --files ${options.files}` : ''} --yes\` to go ahead.`);
+          throw new CliError('ERR_BAD_REQUEST', `Resetting slot ${slot}'s Convex backend empties it (its data is exported and kept first).`, `Run \`berth convex reset ${slot}${options.storage ? ` --storage ${options.storage}` : ''}${options.files ? ` --files ${options.files}` : ''} --yes\` to go ahead.`);
         }
         const result = await client.convexReset(slot, { storage: options.storage as 'sqlite' | undefined, files: options.files as 'local' | undefined });
         if (output.json) return output.line(JSON.stringify(result, null, 2));

@@ -60,7 +60,7 @@ export function ConvexPanel({ slot }: { slot: string }) {
   };
   const reset = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => api.resetConvex(slot, storage), (result) => `the backend was reset; its data is kept in ${result.exportDir}. Deploy again to start the new one.`).then(() => setConfirm(''));
+    void run(() => api.resetConvex(slot, { ...storage, confirm }), (result) => `the backend was reset; its data is kept in ${result.exportDir}. Deploy again to start the new one.`).then(() => setConfirm(''));
   };
   return (
     <div className="panel">
