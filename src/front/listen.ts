@@ -1,5 +1,5 @@
 // Starts a server listening, turning "address in use" into an error that names the process holding the port.
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { BerthError } from '../errors/berth-error.js';
 import { describePortOwner } from '../supervisor/ports.js';
 

@@ -1,6 +1,9 @@
-// A route to one release's process: keep-alive forwarding of requests and upgrades, in-flight counting, draining.
+// A route to one release's process: the fast-path connections bound to it (fast-connection.ts), keep-alive
+// forwarding of the requests that arrive through the front's HTTP server (connections opened while the slot showed a
+// page), in-flight counting, and draining both.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastConnection } from './fast-connection.js';
 import { rawResponseHead, requestHeadersFor, responseHeadersFor } from './forward-headers.js';
 
 export type ProxyFailure = 'unreachable' | 'down';
@@ -22,17 +25,31 @@ export function createProxyRoute(options: ProxyRouteOptions) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const active = new Set<ServerResponse>();
   const upgraded = new Set<Duplex>();
+  const connections = new Set<FastConnection>();
   let idleWaiter: (() => void) | null = null;
 
+  const checkIdle = () => {
+    if (active.size === 0 && connections.size === 0) idleWaiter?.();
+  };
   function finished(res: ServerResponse): void {
     active.delete(res);
-    if (active.size === 0) idleWaiter?.();
+    checkIdle();
   }
 
   return {
     port: options.port,
+    isUp: options.isUp,
     get inFlight(): number {
-      return active.size;
+      let busy = active.size;
+      for (const connection of connections) if (connection.busy) busy += 1;
+      return busy;
+    },
+    attach(connection: FastConnection): void {
+      connections.add(connection);
+    },
+    detach(connection: FastConnection): void {
+      connections.delete(connection);
+      checkIdle();
     },
 
     handle(req: IncomingMessage, res: ServerResponse, fail: (reason: ProxyFailure) => void): void {
@@ -108,7 +125,13 @@ export function createProxyRoute(options: ProxyRouteOptions) {
       let cut = upgraded.size;
       for (const socket of upgraded) socket.destroy();
       upgraded.clear();
-      let completed = active.size === 0;
+      // Idle connections leave now; busy ones at the end of their response; WebSockets get a clean close.
+      for (const connection of [...connections]) {
+        const websocket = connection.isWebSocket;
+        connection.leave();
+        if (websocket) cut += 1;
+      }
+      let completed = active.size === 0 && connections.size === 0;
       if (!completed) {
         completed = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -119,8 +142,10 @@ export function createProxyRoute(options: ProxyRouteOptions) {
         });
       }
       idleWaiter = null;
-      cut += active.size;
+      // WebSockets were counted when they were told to go away.
+      cut += active.size + [...connections].filter((connection) => !connection.isWebSocket).length;
       for (const res of active) res.destroy();
+      for (const connection of [...connections]) connection.cut();
       agent.destroy();
       return { completed, cut };
     },

@@ -1,6 +1,12 @@
-// A slot's public listener: sends each request to the slot's current route, which can be swapped atomically.
+// A slot's public listener. A connection accepted while the slot runs an app takes the fast path: piped to the
+// release's process and only framed (fast-connection.ts). Otherwise — a page, a static site, a release that is
+// down — it goes to an HTTP server of the front's own (which never listens), that also answers requests the fast path
+// hands over. The route is swapped atomically; connections follow at their next request boundary.
 import http from 'node:http';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { FastConnection, type FastHost } from './fast-connection.js';
+import { withHeldBytes } from './held-socket.js';
 import { listenOn } from './listen.js';
 import { placeholderPage, sendPage, unavailablePage, type SlotPageInfo } from './pages.js';
 import type { ProxyFailure, ProxyRoute } from './proxy-route.js';
@@ -37,7 +43,7 @@ export function createSlotFront(options: SlotFrontOptions) {
     }
   }
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
+  const pages = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
     // Read the route once: a swap during this request does not affect it.
     const route = current;
     switch (route.kind) {
@@ -55,7 +61,7 @@ export function createSlotFront(options: SlotFrontOptions) {
     }
   });
 
-  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+  pages.on('upgrade', (req, socket: Duplex, head: Buffer) => {
     const route = current;
     if (route.kind !== 'proxy') {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -65,10 +71,34 @@ export function createSlotFront(options: SlotFrontOptions) {
   });
 
   // A malformed request gets a plain 400, never a stack trace.
-  server.on('clientError', (_error, socket) => {
+  pages.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
+
+  const host: FastHost = {
+    currentRoute: () => (current.kind === 'proxy' ? current.route : null),
+    handOff: (socket, held) => pages.emit('connection', withHeldBytes(socket, held)),
+    failure: (reason, head) => failureResponse(reason, head),
+  };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    if (current.kind === 'proxy' && current.route.isUp()) new FastConnection(socket, host);
+    else pages.emit('connection', socket);
+  });
+
+  /** The page the HTTP path sends for the same failure, as bytes, for a connection on the fast path. */
+  function failureResponse(reason: 'unreachable' | 'down', head: boolean): Buffer {
+    const html =
+      reason === 'unreachable'
+        ? unavailablePage(info, 'The app is not answering', `The app in slot ${options.slot} did not accept the connection. berth is watching it; try again in a few seconds.`)
+        : unavailablePage(info, 'The app is restarting', `The app in slot ${options.slot} is starting again; try again in a few seconds.`);
+    const body = Buffer.from(html);
+    const status = reason === 'unreachable' ? '502 Bad Gateway' : '503 Service Unavailable';
+    return Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\nretry-after: ${RETRY_AFTER_SECONDS}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`), head ? Buffer.alloc(0) : body]);
+  }
 
   return {
     slot: options.slot,
@@ -87,7 +117,8 @@ export function createSlotFront(options: SlotFrontOptions) {
     close(): Promise<void> {
       return new Promise((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        pages.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
     },
   };

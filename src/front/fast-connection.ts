@@ -1,0 +1,385 @@
+// The front's fast path: one visitor connection piped to the live release's process, byte for byte, with no HTTP
+// parser in between. The bytes are only framed (http-framing.ts): that tells where each request starts, so a head
+// gets X-Forwarded-*, and when the connection is between requests, so that after a switch it moves to the new
+// release there — never in the middle of a request — and the old release can drain. A connection that cannot be
+// framed with certainty is left alone until it closes or the drain deadline cuts it.
+import net from 'node:net';
+import { FramingError, GOING_AWAY_FRAME, RequestFraming, ResponseFraming, WebSocketFrames, type RequestHead } from './http-framing.js';
+
+/** A release's route, as a fast connection uses it. */
+export interface FastRoute {
+  port: number;
+  isUp(): boolean;
+  attach(connection: FastConnection): void;
+  detach(connection: FastConnection): void;
+}
+
+export interface FastHost {
+  /** The route new requests go to now, or null when the slot shows a page or a static site. */
+  currentRoute(): FastRoute | null;
+  /** Hands the connection to the front's HTTP server (pages, static files), with the bytes read but not handled. */
+  handOff(socket: net.Socket, held: Buffer[]): void;
+  /** A complete HTTP response (with Connection: close) for a request the route could not take. */
+  failure(reason: 'unreachable' | 'down', head: boolean): Buffer;
+}
+
+/** Bytes of unanswered requests kept to send again when an idle upstream connection closes as a request arrives. */
+const REPLAY_LIMIT = 64 * 1024;
+/** Visitor connections with nothing in flight for a whole sweep period are closed, like a keep-alive timeout. */
+const IDLE_SWEEP_MS = 60_000;
+const everyConnection = new Set<FastConnection>();
+// One timer for all connections instead of a socket timeout each (which costs a timer update on every read and write).
+setInterval(() => {
+  for (const connection of everyConnection) connection.sweep();
+}, IDLE_SWEEP_MS).unref();
+
+export class FastConnection {
+  private upstream: net.Socket | null = null;
+  private connected = false;
+  private route: FastRoute | null = null;
+  private readonly requests = new RequestFraming();
+  private responses = new ResponseFraming();
+  /** Methods of the requests sent upstream whose responses have not ended. */
+  private outstanding: string[] = [];
+  /** Framed bytes waiting for the upstream connection to open. */
+  private queued: Buffer[] = [];
+  /** Visitor bytes not framed yet: the next request, waiting for the old release to answer the ones before it. */
+  private held: Buffer[] = [];
+  /** Sent bytes of requests with no response byte yet: safe to send again on a fresh connection. */
+  private unanswered: Buffer[] | null = [];
+  private unansweredBytes = 0;
+  private mode: 'http' | 'tunnel' | 'opaque' = 'http';
+  private websocket: WebSocketFrames | null = null;
+  private goingAway = false;
+  private lastRequest = false;
+  /** The last request asked to upgrade to WebSocket. */
+  private askedWebSocket = false;
+  private upstreamCloses = false;
+  private closed = false;
+  private readonly forwarded: string;
+  /** Chunks read from the visitor (the idle sweep compares it between two sweeps). */
+  private activity = 0;
+  private seenActivity = -1;
+  /** The X-Forwarded-* headers for the last Host seen, as bytes. */
+  private suffix: Buffer | null = null;
+  private suffixHost = '';
+  private suffixText = '';
+
+  constructor(
+    private readonly client: net.Socket,
+    private readonly host: FastHost,
+  ) {
+    this.forwarded = `X-Forwarded-For: ${client.remoteAddress ?? ''}\r\n`;
+    client.setNoDelay(true);
+    everyConnection.add(this);
+    client.on('data', (chunk: Buffer) => this.fromClient(chunk));
+    client.on('end', () => (this.upstream ? this.upstream.end() : client.end()));
+    client.on('error', () => client.destroy());
+    client.on('close', () => this.finish());
+  }
+
+  /** Nothing in flight: no request sent without its whole response, no partial request, no held bytes. */
+  get idle(): boolean {
+    return this.mode === 'http' && this.outstanding.length === 0 && this.responses.atStart && this.requests.atStart && this.held.length === 0;
+  }
+
+  /** A request is on its way or being answered (for the route's in-flight count). */
+  get busy(): boolean {
+    return this.outstanding.length > 0 || !this.requests.atStart;
+  }
+
+  get isWebSocket(): boolean {
+    return this.mode === 'tunnel' && this.websocket !== null;
+  }
+
+  /** Its route is draining: leave it now when idle, close a WebSocket cleanly; the rest leave at their next boundary. */
+  leave(): void {
+    if (this.idle) this.release();
+    else if (this.mode === 'tunnel' && this.websocket) {
+      this.goingAway = true;
+      this.maybeGoAway();
+    }
+  }
+
+  /** Called every IDLE_SWEEP_MS: a connection that stayed idle since the last call is closed. */
+  sweep(): void {
+    if (this.idle && this.seenActivity === this.activity) this.client.end();
+    this.seenActivity = this.activity;
+  }
+
+  /** The drain deadline passed with this connection still busy. */
+  cut(): void {
+    this.client.destroy();
+    this.upstream?.destroy();
+  }
+
+  private fromClient(chunk: Buffer): void {
+    this.activity += 1;
+    if (this.mode !== 'http') return this.send(chunk);
+    if (this.held.length > 0) {
+      this.held.push(chunk);
+      return;
+    }
+    this.frame(chunk, 0);
+  }
+
+  private frame(chunk: Buffer, offset: number): void {
+    let at = offset;
+    while (at < chunk.length && !this.closed) {
+      if (this.requests.atStart && !this.routeReady()) {
+        this.holdFrom(chunk, at);
+        return;
+      }
+      let piece;
+      try {
+        piece = this.requests.feed(chunk, at);
+      } catch (error) {
+        if (!(error instanceof FramingError)) throw error;
+        this.mode = 'opaque';
+        this.send(chunk.subarray(at));
+        return;
+      }
+      if (piece.kind === 'partial') return;
+      if (piece.kind === 'head') {
+        this.outstanding.push(piece.head.method);
+        if (piece.head.lastRequest) this.lastRequest = true;
+        this.askedWebSocket = piece.head.websocket;
+        this.sendHead(piece.head);
+      } else {
+        this.send(chunk.subarray(at, piece.end));
+      }
+      at = piece.end;
+    }
+  }
+
+  /**
+   * A request begins: is the connection bound to the route that takes new requests? If not, it moves once the
+   * requests before it are answered; until then the visitor's bytes are held (false).
+   */
+  private routeReady(): boolean {
+    const target = this.host.currentRoute();
+    if (this.route !== null && this.route === target && this.upstream !== null) return true;
+    if (this.outstanding.length > 0 || !this.responses.atStart) return false;
+    this.release();
+    if (target === null || !target.isUp()) return false;
+    this.bind(target);
+    return true;
+  }
+
+  private holdFrom(chunk: Buffer, at: number): void {
+    this.held.push(at === 0 ? chunk : chunk.subarray(at));
+    this.client.pause();
+    if (this.outstanding.length === 0 && this.responses.atStart) this.resumeHeld();
+  }
+
+  /** Between requests, with held bytes: bind them to the current route, or hand them to the page server. */
+  private resumeHeld(): void {
+    const target = this.host.currentRoute();
+    if (target === null || !target.isUp()) {
+      this.release();
+      const held = this.held;
+      this.held = [];
+      this.detachClient();
+      if (target === null) this.host.handOff(this.client, held);
+      else this.answerAndClose('down');
+      return;
+    }
+    const held = this.held;
+    this.held = [];
+    this.client.resume();
+    for (const chunk of held) {
+      if (this.held.length > 0) this.held.push(chunk);
+      else this.frame(chunk, 0);
+    }
+  }
+
+  private bind(route: FastRoute): void {
+    this.route = route;
+    route.attach(this);
+    const upstream = net.connect({ port: route.port, host: '127.0.0.1', noDelay: true });
+    this.upstream = upstream;
+    this.connected = false;
+    this.responses = new ResponseFraming();
+    this.upstreamCloses = false;
+    upstream.on('connect', () => {
+      this.connected = true;
+      const queued = this.queued;
+      this.queued = [];
+      for (const bytes of queued) this.write(upstream, bytes);
+    });
+    upstream.on('data', (chunk: Buffer) => this.fromUpstream(chunk));
+    upstream.on('error', () => undefined);
+    upstream.on('close', () => this.upstreamClosed(upstream));
+  }
+
+  /** Leaves the route (ending the connection to its release gracefully); the next request binds again. */
+  private release(): void {
+    const upstream = this.upstream;
+    if (upstream) {
+      upstream.removeAllListeners('data');
+      upstream.removeAllListeners('close');
+      upstream.end();
+    }
+    this.upstream = null;
+    this.connected = false;
+    this.queued = [];
+    const route = this.route;
+    this.route = null;
+    route?.detach(this);
+  }
+
+  /** Keeps what was sent of requests not answered yet, for sending again (up to REPLAY_LIMIT). */
+  private remember(bytes: Buffer): void {
+    if (this.mode !== 'http' || !this.unanswered) return;
+    this.unansweredBytes += bytes.length;
+    if (this.unansweredBytes > REPLAY_LIMIT) this.unanswered = null;
+    else this.unanswered.push(bytes);
+  }
+
+  private send(bytes: Buffer): void {
+    this.remember(bytes);
+    if (!this.upstream) return;
+    if (this.connected) this.write(this.upstream, bytes);
+    else this.queued.push(bytes);
+  }
+
+  /** Writes with backpressure: a full receiver pauses the sender until it drains. */
+  private write(socket: net.Socket, bytes: Buffer): void {
+    if (socket.write(bytes)) return;
+    const source = socket === this.client ? this.upstream : this.client;
+    if (!source) return;
+    source.pause();
+    socket.once('drain', () => {
+      if (this.held.length === 0) source.resume();
+    });
+  }
+
+  private fromUpstream(chunk: Buffer): void {
+    // A response has begun: what was sent before can no longer be sent again safely.
+    if (this.unanswered === null) this.unanswered = [];
+    else this.unanswered.length = 0;
+    this.unansweredBytes = 0;
+    if (this.mode === 'tunnel') {
+      this.websocket?.feed(chunk);
+      this.write(this.client, chunk);
+      return this.maybeGoAway();
+    }
+    if (this.mode === 'opaque') return this.write(this.client, chunk);
+    let progress;
+    try {
+      progress = this.responses.feed(chunk, this.outstanding);
+    } catch (error) {
+      if (!(error instanceof FramingError)) throw error;
+      this.mode = 'opaque';
+      return this.write(this.client, chunk);
+    }
+    this.write(this.client, chunk);
+    for (let done = 0; done < progress.completed; done += 1) this.outstanding.shift();
+    if (progress.closes) this.upstreamCloses = true;
+    if (progress.switched) {
+      this.mode = 'tunnel';
+      this.unanswered = null;
+      if (this.askedWebSocket) {
+        this.websocket = new WebSocketFrames();
+        this.websocket.feed(chunk.subarray(progress.switchedAt));
+      }
+      return;
+    }
+    if (progress.completed > 0 && this.outstanding.length === 0 && this.responses.atStart) this.betweenRequests();
+  }
+
+  /** Every request sent has its whole response: move held bytes on, or leave a route that no longer takes requests. */
+  private betweenRequests(): void {
+    if (this.upstreamCloses || this.lastRequest) return;
+    if (this.held.length > 0) this.resumeHeld();
+    else if (this.requests.atStart && this.route !== this.host.currentRoute()) this.release();
+  }
+
+  private upstreamClosed(upstream: net.Socket): void {
+    if (upstream !== this.upstream || this.closed) return;
+    const wasConnected = this.connected;
+    this.upstream = null;
+    this.connected = false;
+    const route = this.route;
+    this.route = null;
+    route?.detach(this);
+    if (!wasConnected) {
+      // The release refused the connection: the visitor gets the page saying so, as on the HTTP path.
+      this.answerAndClose(route?.isUp() === false ? 'down' : 'unreachable');
+    } else if (this.mode !== 'http' || this.responses.untilClose || this.upstreamCloses || this.lastRequest) {
+      this.client.end();
+    } else if (this.outstanding.length === 0 && this.responses.atStart) {
+      // The app closed an idle keep-alive connection: the visitor keeps theirs; the next request opens a new one.
+      if (this.held.length > 0) this.resumeHeld();
+    } else if (this.responses.atStart && this.unanswered && this.unanswered.length > 0 && route && route === this.host.currentRoute() && route.isUp()) {
+      // It closed as a request arrived, before answering: send the request again on a fresh connection (once).
+      const replay = this.unanswered;
+      this.unanswered = null;
+      this.bind(route);
+      this.queued = replay;
+    } else if (this.responses.atStart) {
+      this.answerAndClose(route?.isUp() === false ? 'down' : 'unreachable');
+    } else {
+      this.client.destroy();
+    }
+  }
+
+  private answerAndClose(reason: 'unreachable' | 'down'): void {
+    this.mode = 'opaque';
+    this.client.end(this.host.failure(reason, this.outstanding[0] === 'HEAD'));
+  }
+
+  private maybeGoAway(): void {
+    if (!this.goingAway || !this.websocket?.atBoundary) return;
+    this.goingAway = false;
+    this.client.end(GOING_AWAY_FRAME);
+    this.upstream?.destroy();
+    this.release();
+  }
+
+  private detachClient(): void {
+    everyConnection.delete(this);
+    this.client.removeAllListeners('data');
+    this.client.removeAllListeners('end');
+    this.client.removeAllListeners('close');
+    this.client.removeAllListeners('timeout');
+    this.closed = true;
+  }
+
+  private finish(): void {
+    everyConnection.delete(this);
+    if (this.closed) return;
+    this.closed = true;
+    this.upstream?.destroy();
+    this.upstream = null;
+    const route = this.route;
+    this.route = null;
+    route?.detach(this);
+  }
+
+  /**
+   * Sends a request head with the X-Forwarded-* headers the app would get on the HTTP path too: the head's bytes up
+   * to its blank line, then the headers (made once per Host and reused), in one write.
+   */
+  private sendHead(head: RequestHead): void {
+    if (head.facts.forwarded) return this.send(this.rewrittenHead(head));
+    if (head.facts.host !== this.suffixHost || this.suffix === null) {
+      this.suffixHost = head.facts.host;
+      this.suffix = Buffer.from(`${this.forwarded}X-Forwarded-Proto: http\r\nX-Forwarded-Host: ${head.facts.host}\r\n\r\n`, 'latin1');
+      this.suffixText = this.suffix.toString('latin1');
+    }
+    this.send(Buffer.from(head.facts.text + this.suffixText, 'latin1'));
+  }
+
+  /** Rare: a proxy in front already added X-Forwarded-*. Its chain is extended, its scheme and host kept. */
+  private rewrittenHead(head: RequestHead): Buffer {
+    const lines = head.buffer.toString('latin1', head.start, head.end - 4).split('\r\n');
+    const isFor = (line: string) => /^x-forwarded-for:/i.test(line);
+    const chain = lines.filter(isFor).map((line) => line.slice(line.indexOf(':') + 1).trim());
+    const kept = lines.filter((line) => !isFor(line));
+    kept.push(`X-Forwarded-For: ${[...chain, this.client.remoteAddress ?? ''].join(', ')}`);
+    if (!lines.some((line) => /^x-forwarded-proto:/i.test(line))) kept.push('X-Forwarded-Proto: http');
+    if (!lines.some((line) => /^x-forwarded-host:/i.test(line))) kept.push(`X-Forwarded-Host: ${head.facts.host}`);
+    return Buffer.from(`${kept.join('\r\n')}\r\n\r\n`, 'latin1');
+  }
+}

@@ -1,0 +1,34 @@
+// A visitor connection handed from the fast path to the front's HTTP server after bytes were read from it: Node's
+// HTTP server reads a plain socket straight from its handle, past anything put back with unshift(), so it gets a
+// stream that yields the held bytes first and then the socket's.
+import type net from 'node:net';
+import { Duplex } from 'node:stream';
+
+export function withHeldBytes(socket: net.Socket, held: Buffer[]): Duplex {
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  for (const chunk of held) stream.push(chunk);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('error', (error) => stream.destroy(error));
+  socket.on('close', () => stream.destroy());
+  // What the HTTP server and the pages read of a socket.
+  Object.assign(stream, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, encrypted: false, setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream });
+  return stream;
+}

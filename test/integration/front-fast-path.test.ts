@@ -1,0 +1,245 @@
+// The front's fast path (connections piped to the release and only framed) over real sockets: everything a visitor
+// can do keeps working — pipelining, Connection: close, HTTP/1.0, chunked and large bodies both ways, slow readers,
+// 100-continue, 204/304 and HEAD — and a switch moves keep-alive connections to the new release between requests,
+// never during one, while WebSockets get a clean close (1001) and reconnect.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+import WebSocket, { WebSocketServer } from 'ws';
+import { createProxyRoute } from '../../src/front/proxy-route.js';
+import { createSlotFront, type SlotFront } from '../../src/front/slot-front.js';
+import { getFreePort } from '../helpers/ports.js';
+
+/** An app that names itself, so a test can see which release answered. */
+function startApp(name: string, options: { keepAliveTimeout?: number } = {}): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/status') {
+      res.writeHead(Number(url.searchParams.get('code')), { etag: '"v1"' });
+      return res.end();
+    }
+    if (url.pathname === '/download') {
+      // Chunked (no content-length), in pieces.
+      let left = Number(url.searchParams.get('bytes'));
+      const piece = Buffer.alloc(64 * 1024, 'd');
+      const pump = () => {
+        while (left > 0) {
+          const part = piece.subarray(0, Math.min(piece.length, left));
+          left -= part.length;
+          if (!res.write(part)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      return pump();
+    }
+    if (url.pathname === '/slow') return void setTimeout(() => res.end(`${name} slow`), Number(url.searchParams.get('ms') ?? 300));
+    let length = 0;
+    req.on('data', (chunk: Buffer) => (length += chunk.length));
+    req.on('end', () => {
+      res.setHeader('content-type', 'text/plain');
+      res.end(req.method === 'HEAD' ? undefined : `${name} ${req.method} ${url.pathname} ${length} ${req.headers['x-forwarded-for']}`);
+    });
+  });
+  if (options.keepAliveTimeout) server.keepAliveTimeout = options.keepAliveTimeout;
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`${name}: ${data}`)));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })));
+}
+
+let front: SlotFront;
+let port: number;
+let a: { server: http.Server; port: number };
+let b: { server: http.Server; port: number };
+const routeTo = (app: { port: number }) => createProxyRoute({ port: app.port, isUp: () => true });
+
+before(async () => {
+  a = await startApp('A');
+  b = await startApp('B');
+  port = await getFreePort();
+  front = createSlotFront({ slot: 'a', host: '127.0.0.1', port, pageInfo: { slot: 'a', slotUrl: `http://localhost:${port}`, adminUrl: 'http://localhost:9000' } });
+  await front.listen();
+});
+after(async () => {
+  await front.close();
+  a.server.closeAllConnections();
+  b.server.closeAllConnections();
+  a.server.close();
+  b.server.close();
+});
+
+/** A raw connection to the front: write bytes, read until a predicate holds on what arrived (or the socket ends). */
+function rawConnection() {
+  const socket = net.connect(port, '127.0.0.1');
+  let received = Buffer.alloc(0);
+  let ended = false;
+  const waiters: Array<() => void> = [];
+  socket.on('data', (chunk) => {
+    received = Buffer.concat([received, chunk]);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  socket.on('close', () => {
+    ended = true;
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return {
+    socket,
+    get ended() {
+      return ended;
+    },
+    async until(done: (text: string) => boolean, what: string): Promise<string> {
+      const deadline = Date.now() + 10_000;
+      while (!done(received.toString('latin1'))) {
+        if (ended || Date.now() > deadline) throw new Error(`gave up waiting for ${what}; got: ${received.toString('latin1').slice(0, 400)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+      return received.toString('latin1');
+    },
+  };
+}
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+test('pipelined requests are answered in order, each with X-Forwarded-For', async () => {
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  const connection = rawConnection();
+  connection.socket.write('GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\nPOST /three HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
+  const text = await connection.until((seen) => seen.includes('A POST /three 5'), 'three responses');
+  assert.ok(text.indexOf('A GET /one 0 127.0.0.1') < text.indexOf('A GET /two 0') && text.indexOf('A GET /two 0') < text.indexOf('A POST /three 5'));
+  connection.socket.destroy();
+});
+
+test('Connection: close and HTTP/1.0 end the connection after their response', async () => {
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  for (const request of ['GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'GET /old HTTP/1.0\r\n\r\n']) {
+    const connection = rawConnection();
+    connection.socket.write(request);
+    const text = await connection.until((seen) => /A GET \/(bye|old) 0/.test(seen), 'the answer');
+    assert.match(text, /^HTTP\/1\.1 200 OK/);
+    await connection.until(() => connection.ended, 'the close');
+  }
+});
+
+test('chunked uploads and large downloads stream through in full; a slow reader gets every byte', async () => {
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  const upload = await new Promise<string>((resolve, reject) => {
+    const req = http.request({ port, method: 'POST', path: '/upload', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    const piece = Buffer.alloc(256 * 1024, 'u');
+    for (let index = 0; index < 20; index += 1) req.write(piece);
+    req.end();
+  });
+  assert.match(upload, new RegExp(`^A POST /upload ${20 * 256 * 1024} `));
+
+  const bytes = 24 * 1024 * 1024;
+  const received = await new Promise<number>((resolve, reject) => {
+    http.get({ port, path: `/download?bytes=${bytes}` }, (res) => {
+      assert.equal(res.headers['transfer-encoding'], 'chunked');
+      let total = 0;
+      // A slow reader: pauses after every chunk, so the front must hold the app back rather than buffer.
+      res.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        res.pause();
+        setImmediate(() => res.resume());
+      });
+      res.on('end', () => resolve(total));
+    }).on('error', reject);
+  });
+  assert.equal(received, bytes);
+});
+
+test('100-continue, 204, 304 and HEAD keep the connection usable for the next request', async () => {
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  const connection = rawConnection();
+  connection.socket.write('POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n');
+  await connection.until((seen) => seen.includes('100 Continue'), 'the interim 100');
+  connection.socket.write('abc');
+  await connection.until((seen) => seen.includes('A POST /form 3'), 'the final answer');
+  connection.socket.write('GET /status?code=204 HTTP/1.1\r\nHost: x\r\n\r\nGET /status?code=304 HTTP/1.1\r\nHost: x\r\n\r\nHEAD /page HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n');
+  const text = await connection.until((seen) => seen.includes('A GET /after 0'), 'the request after them');
+  assert.equal(count(text, 'HTTP/1.1 204'), 1);
+  assert.equal(count(text, 'HTTP/1.1 304'), 1);
+  assert.equal(count(text, 'HTTP/1.1 200'), 3, 'form, HEAD and /after');
+  connection.socket.destroy();
+});
+
+test('a switch moves a keep-alive connection to the new release at its next request; one in flight finishes on the old', async () => {
+  const old = routeTo(a);
+  front.show({ kind: 'proxy', route: old });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string) =>
+    new Promise<string>((resolve, reject) =>
+      http.get({ port, path, agent }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(body));
+      }).on('error', reject),
+    );
+  assert.match(await get('/first'), /^A GET/);
+  const inFlight = get('/slow?ms=300');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  front.show({ kind: 'proxy', route: routeTo(b) });
+  const drained = old.drain(5000);
+  const next = get('/second');
+  assert.equal(await inFlight, 'A slow', 'the request in flight finished on the old release');
+  assert.match(await next, /^B GET \/second/, 'the next request on the same connection went to the new one');
+  assert.deepEqual(await drained, { completed: true, cut: 0 });
+  agent.destroy();
+});
+
+test('an app that closes idle keep-alive connections does not close the visitor’s', async () => {
+  const short = await startApp('S', { keepAliveTimeout: 100 });
+  try {
+    front.show({ kind: 'proxy', route: routeTo(short) });
+    const connection = rawConnection();
+    connection.socket.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await connection.until((seen) => seen.includes('S GET /1'), 'the first answer');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(connection.ended, false);
+    connection.socket.write('GET /2 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await connection.until((seen) => seen.includes('S GET /2'), 'the answer on a fresh upstream connection');
+    connection.socket.destroy();
+  } finally {
+    short.server.closeAllConnections();
+    short.server.close();
+  }
+});
+
+test('a release that refuses connections gets the 502 page; one that is down the 503 page', async () => {
+  front.show({ kind: 'proxy', route: createProxyRoute({ port: await getFreePort(), isUp: () => true }) });
+  const refused = rawConnection();
+  refused.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(await refused.until(() => refused.ended, 'the page and close'), /^HTTP\/1\.1 502 Bad Gateway[\s\S]*retry-after: 5[\s\S]*<html/i);
+});
+
+test('a drained WebSocket gets a clean close (1001) and reconnects to the new release', async () => {
+  const old = routeTo(a);
+  front.show({ kind: 'proxy', route: old });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+  const messages: string[] = [];
+  socket.on('message', (data) => messages.push(String(data)));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send('hi');
+  const deadline = Date.now() + 5000;
+  while (messages.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(messages, ['A: hi']);
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  front.show({ kind: 'proxy', route: routeTo(b) });
+  const drained = await old.drain(2000);
+  assert.equal(await closed, 1001, 'going away: the client knows to reconnect');
+  assert.equal(drained.cut, 1);
+  const again = new WebSocket(`ws://127.0.0.1:${port}/`);
+  const reply = await new Promise<string>((resolve, reject) => {
+    again.once('open', () => again.send('back'));
+    again.once('message', (data) => resolve(String(data)));
+    again.once('error', reject);
+  });
+  assert.equal(reply, 'B: back');
+  again.close();
+});
