@@ -23,6 +23,7 @@ export interface FastHost {
   failure(reason: 'unreachable' | 'down', head: boolean): Buffer;
 }
 
+const READ_BUFFER_BYTES = 64 * 1024;
 /** Bytes of unanswered requests kept to send again when an idle upstream connection closes as a request arrives. */
 const REPLAY_LIMIT = 64 * 1024;
 /** Visitor connections with nothing in flight for a whole sweep period are closed, like a keep-alive timeout. */
@@ -64,6 +65,9 @@ export class FastConnection {
   private suffix: Buffer | null = null;
   private suffixHost = '';
   private suffixText = '';
+  private readBuffer: Buffer | null = null;
+  /** The visitor reads slower than the release answers: reading from the release waits for a drain. */
+  private upstreamPaused = false;
 
   constructor(
     private readonly client: net.Socket,
@@ -196,7 +200,23 @@ export class FastConnection {
   private bind(route: FastRoute): void {
     this.route = route;
     route.attach(this);
-    const upstream = net.connect({ port: route.port, host: '127.0.0.1', noDelay: true });
+    // The release's answers are read into a buffer of this connection's (no stream buffering, no allocation per
+    // read); a buffer a write to the visitor still holds is replaced, never overwritten.
+    const upstream = net.connect({
+      port: route.port,
+      host: '127.0.0.1',
+      noDelay: true,
+      onread: {
+        buffer: () => {
+          if (this.readBuffer === null || this.client.writableLength > 0) this.readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+          return this.readBuffer;
+        },
+        callback: (bytes: number, buffer: Uint8Array) => {
+          this.fromUpstream((buffer as Buffer).subarray(0, bytes));
+          return !this.upstreamPaused;
+        },
+      },
+    });
     this.upstream = upstream;
     this.connected = false;
     this.responses = new ResponseFraming();
@@ -207,7 +227,6 @@ export class FastConnection {
       this.queued = [];
       for (const bytes of queued) this.write(upstream, bytes);
     });
-    upstream.on('data', (chunk: Buffer) => this.fromUpstream(chunk));
     upstream.on('error', () => undefined);
     upstream.on('close', () => this.upstreamClosed(upstream));
   }
@@ -246,11 +265,20 @@ export class FastConnection {
   /** Writes with backpressure: a full receiver pauses the sender until it drains. */
   private write(socket: net.Socket, bytes: Buffer): void {
     if (socket.write(bytes)) return;
-    const source = socket === this.client ? this.upstream : this.client;
-    if (!source) return;
-    source.pause();
+    if (socket === this.client) {
+      // Reading from the release stops when its read callback returns false; the drain starts it again.
+      const upstream = this.upstream;
+      if (this.upstreamPaused || !upstream) return;
+      this.upstreamPaused = true;
+      socket.once('drain', () => {
+        this.upstreamPaused = false;
+        if (this.upstream === upstream) upstream.resume();
+      });
+      return;
+    }
+    this.client.pause();
     socket.once('drain', () => {
-      if (this.held.length === 0) source.resume();
+      if (this.held.length === 0) this.client.resume();
     });
   }
 
