@@ -6,10 +6,14 @@ import { connectLocal, createClient } from '../../src/sdk/client.js';
 import { startBerthUp, waitForDaemon, writeTestConfig } from '../../test/helpers/berth-process.js';
 import { benchDir } from './tools.js';
 
-/** A folder holding one benchmark app as server.js, ready to deploy. */
-export function appFolder(app: 'hello' | 'printer'): string {
+/** A folder holding one benchmark app as server.js, ready to deploy (hello-ws gets berth's ws package linked in). */
+export function appFolder(app: 'hello' | 'printer' | 'hello-ws'): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bench-${app}-`));
   fs.copyFileSync(path.join(benchDir, 'apps', `${app}.js`), path.join(folder, 'server.js'));
+  if (app === 'hello-ws') {
+    fs.mkdirSync(path.join(folder, 'node_modules'));
+    fs.symlinkSync(path.resolve(benchDir, '..', 'node_modules', 'ws'), path.join(folder, 'node_modules', 'ws'));
+  }
   return folder;
 }
 

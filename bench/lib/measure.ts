@@ -1,5 +1,5 @@
 // Measuring helpers for benchmarks: wrk runs, CPU and memory of processes from /proc, time to first HTTP answer.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import http from 'node:http';
 import { promisify } from 'node:util';
 import { CLOCK_TICKS_PER_SECOND, readProcStat } from '../../src/supervisor/proc.js';
@@ -24,6 +24,25 @@ function toMs(value: string): number {
 
 export async function runWrk(url: string, seconds: number, connections = 32): Promise<WrkResult> {
   const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { maxBuffer: 1 << 20 });
+  return parseWrk(stdout);
+}
+
+/** wrk running until stopped (SIGINT makes it print its summary): its connections are kept alive and never idle. */
+export function startWrk(url: string, connections: number) {
+  const child = spawn('wrk', ['-t1', `-c${connections}`, '-d3600s', '--latency', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  return {
+    async stop(): Promise<WrkResult> {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+      return parseWrk(stdout);
+    },
+  };
+}
+
+function parseWrk(stdout: string): WrkResult {
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   return {
     requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0),
