@@ -1,7 +1,7 @@
 // bench/front: a keep-alive hello-world app measured directly, through a berth slot front, a bare node:net pipe, a
-// minimal node:http proxy and nginx. Ends with one line per path (`berth front: 63.2% of direct, 41 µs CPU/request,
+// minimal node:http proxy, a node:http + undici proxy and nginx. Ends with one line per path (`berth front: 63.2% of direct, 41 µs CPU/request,
 // p99 2.1 ms`) for scripts, and the ratios the goal names.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { benchDir, describeMachine, ensureAptTools, equaliseNodeStarts } from '.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 ensureAptTools({ wrk: 'wrk', nginx: 'nginx' });
+// berth runs from its built bundle when that is up to date with src/ (as an installed berth does), not through tsx.
+execFileSync(process.execPath, [path.join(benchDir, '..', 'scripts', 'build.mjs')], { stdio: 'ignore' });
 const envNote = equaliseNodeStarts();
 console.log(`bench/front — ${describeMachine()} · ${envNote}`);
 console.log(`wrk -t1 -c32 -d${SECONDS}s per target, after a 2 s warm-up\n`);
@@ -24,6 +26,8 @@ const appPort = app.port!;
 
 const proxyPort = await getFreePort();
 const minimal = spawn(process.execPath, [path.join(benchDir, 'front', 'minimal-proxy.mjs'), String(proxyPort), String(appPort)], { stdio: 'ignore' });
+const undiciPort = await getFreePort();
+const undiciProxy = spawn(process.execPath, [path.join(benchDir, 'front', 'undici-proxy.mjs'), String(undiciPort), String(appPort)], { stdio: 'ignore' });
 const pipePort = await getFreePort();
 const pipe = spawn(process.execPath, [path.join(benchDir, 'front', 'net-pipe.mjs'), String(pipePort), String(appPort)], { stdio: 'ignore' });
 
@@ -71,6 +75,7 @@ const targets = [
   { name: 'berth slot front', summary: 'berth front', url: berth.url('a'), proxyPids: () => [berth.daemonPid] },
   { name: 'bare node:net pipe', summary: 'node:net pipe', url: `http://127.0.0.1:${pipePort}/`, proxyPids: () => [pipe.pid!] },
   { name: 'minimal node:http proxy', summary: 'node:http proxy', url: `http://127.0.0.1:${proxyPort}/`, proxyPids: () => [minimal.pid!] },
+  { name: 'node:http + undici Pool proxy', summary: 'undici proxy', url: `http://127.0.0.1:${undiciPort}/`, proxyPids: () => [undiciProxy.pid!] },
   { name: 'nginx (1 worker, upstream keepalive)', summary: 'nginx', url: `http://127.0.0.1:${nginxPort}/`, proxyPids: nginxPids },
 ];
 
@@ -113,6 +118,7 @@ try {
 } finally {
   minimal.kill();
   pipe.kill();
+  undiciProxy.kill();
   nginx.kill('SIGQUIT');
   await berth.stop();
   fs.rmSync(nginxDir, { recursive: true, force: true });

@@ -58,6 +58,12 @@ export class FastConnection {
   private upstreamCloses = false;
   private closed = false;
   private readonly forwarded: string;
+  /**
+   * A visitor on loopback (a browser on this machine, the Coder agent's proxy) makes X-Forwarded-* say nothing the app
+   * does not see anyway (the peer is 127.0.0.1 either way; Host and the scheme are unchanged), so its heads go through
+   * untouched, which spares the front a copy and the app three headers per request.
+   */
+  private readonly addForwarded: boolean;
   /** Chunks read from the visitor (the idle sweep compares it between two sweeps). */
   private activity = 0;
   private seenActivity = -1;
@@ -74,6 +80,7 @@ export class FastConnection {
     private readonly host: FastHost,
   ) {
     this.forwarded = `X-Forwarded-For: ${client.remoteAddress ?? ''}\r\n`;
+    this.addForwarded = !isLoopback(client.remoteAddress);
     client.setNoDelay(true);
     everyConnection.add(this);
     client.on('data', (chunk: Buffer) => this.fromClient(chunk));
@@ -390,6 +397,7 @@ export class FastConnection {
    * to its blank line, then the headers (made once per Host and reused), in one write.
    */
   private sendHead(head: RequestHead): void {
+    if (!this.addForwarded) return this.send(head.buffer.subarray(head.start, head.end));
     if (head.facts.forwarded) return this.send(this.rewrittenHead(head));
     if (head.facts.host !== this.suffixHost || this.suffix === null) {
       this.suffixHost = head.facts.host;
@@ -410,4 +418,8 @@ export class FastConnection {
     if (!lines.some((line) => /^x-forwarded-host:/i.test(line))) kept.push(`X-Forwarded-Host: ${head.facts.host}`);
     return Buffer.from(`${kept.join('\r\n')}\r\n\r\n`, 'latin1');
   }
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === undefined || address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

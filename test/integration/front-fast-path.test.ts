@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import { after, before, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createProxyRoute } from '../../src/front/proxy-route.js';
@@ -102,13 +103,46 @@ function rawConnection() {
 }
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
-test('pipelined requests are answered in order, each with X-Forwarded-For', async () => {
+test('pipelined requests are answered in order', async () => {
   front.show({ kind: 'proxy', route: routeTo(a) });
   const connection = rawConnection();
   connection.socket.write('GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\nPOST /three HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
   const text = await connection.until((seen) => seen.includes('A POST /three 5'), 'three responses');
-  assert.ok(text.indexOf('A GET /one 0 127.0.0.1') < text.indexOf('A GET /two 0') && text.indexOf('A GET /two 0') < text.indexOf('A POST /three 5'));
+  assert.ok(text.indexOf('A GET /one 0') < text.indexOf('A GET /two 0') && text.indexOf('A GET /two 0') < text.indexOf('A POST /three 5'));
   connection.socket.destroy();
+});
+
+const lanAddress = Object.values(os.networkInterfaces())
+  .flat()
+  .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+
+test('a visitor from another machine gets X-Forwarded-For/Proto/Host added; a chain from a proxy in front is extended', { skip: !lanAddress && 'no non-loopback IPv4 address here' }, async () => {
+  const lanPort = await getFreePort();
+  const lanFront = createSlotFront({ slot: 'b', host: '0.0.0.0', port: lanPort, pageInfo: { slot: 'b', slotUrl: '', adminUrl: '' } });
+  await lanFront.listen();
+  try {
+    const echo = http.createServer((req, res) => res.end(JSON.stringify(req.headers)));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    lanFront.show({ kind: 'proxy', route: createProxyRoute({ port: (echo.address() as net.AddressInfo).port, isUp: () => true }) });
+    const ask = (headers: Record<string, string>) =>
+      new Promise<Record<string, string>>((resolve, reject) =>
+        http.get({ host: lanAddress, port: lanPort, path: '/', headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve(JSON.parse(body)));
+        }).on('error', reject),
+      );
+    const plain = await ask({});
+    assert.equal(plain['x-forwarded-for'], lanAddress);
+    assert.equal(plain['x-forwarded-proto'], 'http');
+    assert.equal(plain['x-forwarded-host'], `${lanAddress}:${lanPort}`);
+    const proxied = await ask({ 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' });
+    assert.equal(proxied['x-forwarded-for'], `203.0.113.9, ${lanAddress}`);
+    assert.equal(proxied['x-forwarded-proto'], 'https');
+    echo.close();
+  } finally {
+    await lanFront.close();
+  }
 });
 
 test('Connection: close and HTTP/1.0 end the connection after their response', async () => {

@@ -57,7 +57,7 @@ test('an empty slot shows a friendly placeholder naming the slot, its URL and ho
   assert.match(answer.body, /http:\/\/localhost:9000/);
 });
 
-test('requests are forwarded with X-Forwarded-* headers, bodies streamed, multi-value headers kept', async () => {
+test('requests are forwarded, bodies streamed, multi-value headers kept; a proxy in front keeps its X-Forwarded-*', async () => {
   front.show({ kind: 'proxy', route: createProxyRoute({ port: upstreamPort, isUp: () => true }) });
   const body = 'x'.repeat(3 * 1024 * 1024);
   const answer = await request(`${frontUrl}/echo?q=1`, { method: 'POST', body, headers: { 'x-forwarded-proto': 'https', 'content-length': String(body.length) } });
@@ -65,9 +65,10 @@ test('requests are forwarded with X-Forwarded-* headers, bodies streamed, multi-
   const seen = JSON.parse(answer.body);
   assert.equal(seen.url, '/echo?q=1');
   assert.equal(seen.bodyLength, body.length);
-  assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+  // A visitor on loopback: X-Forwarded-* would repeat what the app sees anyway (front-fast-path.test.ts has the rest).
+  assert.equal(seen.headers['x-forwarded-for'], undefined);
   assert.equal(seen.headers['x-forwarded-proto'], 'https', 'a proxy in front keeps its word on the scheme');
-  assert.equal(seen.headers['x-forwarded-host'], new URL(frontUrl).host);
+  assert.equal(seen.headers.host, new URL(frontUrl).host);
   assert.deepEqual(answer.headers['set-cookie'], ['a=1', 'b=2']);
 });
 
