@@ -252,6 +252,27 @@ test('a release that refuses connections gets the 502 page; one that is down the
   assert.match(await refused.until(() => refused.ended, 'the page and close'), /^HTTP\/1\.1 502 Bad Gateway[\s\S]*retry-after: 5[\s\S]*<html/i);
 });
 
+test('a head sent in pieces by a slow client is forwarded whole; after its release crashed, the next request gets the 503 page', async () => {
+  const crashing = await startApp('D');
+  let up = true;
+  front.show({ kind: 'proxy', route: createProxyRoute({ port: crashing.port, isUp: () => up }) });
+  const connection = rawConnection();
+  for (const piece of ['GET /pie', 'ces HTTP/1.1\r\nHo', 'st: x\r\n', '\r\n']) {
+    connection.socket.write(piece);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  await connection.until((seen) => seen.includes('D GET /pieces 0'), 'the answer to the slow head');
+  // The process dies (its connections close) and the supervisor says it is down while it restarts.
+  up = false;
+  crashing.server.closeAllConnections();
+  crashing.server.close();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  connection.socket.write('GET /next HTTP/1.1\r\nHost: x\r\n\r\n');
+  const text = await connection.until(() => connection.ended, 'the 503 page and the close');
+  assert.equal(connection.ended, true);
+  assert.match(text.slice(text.indexOf('D GET /pieces')), /HTTP\/1\.1 503 Service Unavailable[\s\S]*retry-after: 5/);
+});
+
 test('a drained WebSocket gets a clean close (1001) and reconnects to the new release', async () => {
   const old = routeTo(a);
   front.show({ kind: 'proxy', route: old });
