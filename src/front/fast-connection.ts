@@ -4,7 +4,8 @@
 // release there — never in the middle of a request — and the old release can drain. A connection that cannot be
 // framed with certainty is left alone until it closes or the drain deadline cuts it.
 import net from 'node:net';
-import { FramingError, GOING_AWAY_FRAME, RequestFraming, ResponseFraming, WebSocketFrames, type RequestHead } from './http-framing.js';
+import { ForwardedHeads } from './forwarded-head.js';
+import { FramingError, GOING_AWAY_FRAME, RequestFraming, ResponseFraming, WebSocketFrames } from './http-framing.js';
 
 /** A release's route, as a fast connection uses it. */
 export interface FastRoute {
@@ -57,20 +58,10 @@ export class FastConnection {
   private askedWebSocket = false;
   private upstreamCloses = false;
   private closed = false;
-  private readonly forwarded: string;
-  /**
-   * A visitor on loopback (a browser on this machine, the Coder agent's proxy) makes X-Forwarded-* say nothing the app
-   * does not see anyway (the peer is 127.0.0.1 either way; Host and the scheme are unchanged), so its heads go through
-   * untouched, which spares the front a copy and the app three headers per request.
-   */
-  private readonly addForwarded: boolean;
+  private readonly forwarded: ForwardedHeads;
   /** Chunks read from the visitor (the idle sweep compares it between two sweeps). */
   private activity = 0;
   private seenActivity = -1;
-  /** The X-Forwarded-* headers for the last Host seen, as bytes. */
-  private suffix: Buffer | null = null;
-  private suffixHost = '';
-  private suffixText = '';
   private readBuffer: Buffer | null = null;
   /** The visitor reads slower than the release answers: reading from the release waits for a drain. */
   private upstreamPaused = false;
@@ -79,8 +70,7 @@ export class FastConnection {
     private readonly client: net.Socket,
     private readonly host: FastHost,
   ) {
-    this.forwarded = `X-Forwarded-For: ${client.remoteAddress ?? ''}\r\n`;
-    this.addForwarded = !isLoopback(client.remoteAddress);
+    this.forwarded = new ForwardedHeads(client.remoteAddress);
     client.setNoDelay(true);
     everyConnection.add(this);
     client.on('data', (chunk: Buffer) => this.fromClient(chunk));
@@ -155,7 +145,7 @@ export class FastConnection {
         this.outstanding.push(piece.head.method);
         if (piece.head.lastRequest) this.lastRequest = true;
         this.askedWebSocket = piece.head.websocket;
-        this.sendHead(piece.head);
+        this.send(this.forwarded.head(piece.head));
       } else {
         this.send(chunk.subarray(at, piece.end));
       }
@@ -391,35 +381,4 @@ export class FastConnection {
     this.route = null;
     route?.detach(this);
   }
-
-  /**
-   * Sends a request head with the X-Forwarded-* headers the app would get on the HTTP path too: the head's bytes up
-   * to its blank line, then the headers (made once per Host and reused), in one write.
-   */
-  private sendHead(head: RequestHead): void {
-    if (!this.addForwarded) return this.send(head.buffer.subarray(head.start, head.end));
-    if (head.facts.forwarded) return this.send(this.rewrittenHead(head));
-    if (head.facts.host !== this.suffixHost || this.suffix === null) {
-      this.suffixHost = head.facts.host;
-      this.suffix = Buffer.from(`${this.forwarded}X-Forwarded-Proto: http\r\nX-Forwarded-Host: ${head.facts.host}\r\n\r\n`, 'latin1');
-      this.suffixText = this.suffix.toString('latin1');
-    }
-    this.send(Buffer.from(head.facts.text + this.suffixText, 'latin1'));
-  }
-
-  /** Rare: a proxy in front already added X-Forwarded-*. Its chain is extended, its scheme and host kept. */
-  private rewrittenHead(head: RequestHead): Buffer {
-    const lines = head.buffer.toString('latin1', head.start, head.end - 4).split('\r\n');
-    const isFor = (line: string) => /^x-forwarded-for:/i.test(line);
-    const chain = lines.filter(isFor).map((line) => line.slice(line.indexOf(':') + 1).trim());
-    const kept = lines.filter((line) => !isFor(line));
-    kept.push(`X-Forwarded-For: ${[...chain, this.client.remoteAddress ?? ''].join(', ')}`);
-    if (!lines.some((line) => /^x-forwarded-proto:/i.test(line))) kept.push('X-Forwarded-Proto: http');
-    if (!lines.some((line) => /^x-forwarded-host:/i.test(line))) kept.push(`X-Forwarded-Host: ${head.facts.host}`);
-    return Buffer.from(`${kept.join('\r\n')}\r\n\r\n`, 'latin1');
-  }
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === undefined || address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
