@@ -227,6 +227,22 @@ test('a switch moves a keep-alive connection to the new release at its next requ
   agent.destroy();
 });
 
+test('when the slot stops showing an app, the next request on a kept connection gets the page, on the same connection', async () => {
+  const route = routeTo(a);
+  front.show({ kind: 'proxy', route });
+  const connection = rawConnection();
+  connection.socket.write('GET /before HTTP/1.1\r\nHost: x\r\n\r\n');
+  await connection.until((seen) => seen.includes('A GET /before'), 'the app');
+  front.show({ kind: 'placeholder' });
+  assert.deepEqual(await route.drain(1000), { completed: true, cut: 0 }, 'the idle connection left the release at once');
+  connection.socket.write('GET /after HTTP/1.1\r\nHost: x\r\n\r\nGET /again HTTP/1.1\r\nHost: x\r\n\r\n');
+  const text = await connection.until((seen) => count(seen, '</html>') === 2, 'two placeholder pages');
+  assert.equal(count(text, 'HTTP/1.1 200'), 3);
+  assert.match(text, /Slot <code>a<\/code> is ready/);
+  assert.equal(connection.ended, false, 'still a keep-alive connection');
+  connection.socket.destroy();
+});
+
 test('an app that closes idle keep-alive connections does not close the visitor’s', async () => {
   const short = await startApp('S', { keepAliveTimeout: 100 });
   try {
