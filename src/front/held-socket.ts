@@ -28,7 +28,16 @@ export function withHeldBytes(socket: net.Socket, held: Buffer[]): Duplex {
   socket.on('end', () => stream.push(null));
   socket.on('error', (error) => stream.destroy(error));
   socket.on('close', () => stream.destroy());
+  // The HTTP server's keep-alive and header timeouts act on the socket; its 'timeout' reaches the server.
+  socket.on('timeout', () => stream.emit('timeout'));
   // What the HTTP server and the pages read of a socket.
-  Object.assign(stream, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, encrypted: false, setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream });
+  Object.assign(stream, {
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+    encrypted: false,
+    setTimeout: (ms: number) => (socket.setTimeout(ms), stream),
+    setNoDelay: () => stream,
+    setKeepAlive: () => stream,
+  });
   return stream;
 }
