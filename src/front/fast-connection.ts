@@ -307,6 +307,11 @@ export class FastConnection {
       if (this.askedWebSocket) {
         this.websocket = new WebSocketFrames();
         this.websocket.feed(chunk.subarray(progress.switchedAt));
+        // Upgraded on a release that was switched away from meanwhile: it goes away at once, the client reconnects.
+        if (this.route !== this.host.currentRoute()) {
+          this.goingAway = true;
+          this.maybeGoAway();
+        }
       }
       return;
     }

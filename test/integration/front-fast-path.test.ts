@@ -314,3 +314,24 @@ test('a drained WebSocket gets a clean close (1001) and reconnects to the new re
   assert.equal(reply, 'B: back');
   again.close();
 });
+
+test('a WebSocket whose upgrade was still being answered when its release was drained goes away (1001) as soon as it opens', async () => {
+  const slowServer = http.createServer();
+  new WebSocketServer({ server: slowServer, verifyClient: (_info, done) => setTimeout(() => done(true), 300) }).on('connection', (socket) => socket.send('late hello'));
+  await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
+  try {
+    const old = createProxyRoute({ port: (slowServer.address() as net.AddressInfo).port, isUp: () => true });
+    front.show({ kind: 'proxy', route: old });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    front.show({ kind: 'proxy', route: routeTo(b) });
+    const drained = await old.drain(5000);
+    assert.equal(await closed, 1001);
+    assert.equal(drained.completed, true, 'the drain did not wait for its deadline');
+  } finally {
+    slowServer.closeAllConnections();
+    slowServer.close();
+  }
+});
