@@ -21,6 +21,8 @@ function once() {
         resolve();
       });
     });
+    // A request that hangs (a worker killed mid-answer) is a failure, not a stuck benchmark.
+    request.setTimeout(5000, () => request.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
     request.on('error', (error) => {
       counts.errors++;
       count(error.code ?? error.message);
@@ -37,7 +39,7 @@ async function worker() {
 const workers = Array.from({ length: connections }, worker);
 process.on('SIGTERM', async () => {
   running = false;
-  await Promise.all(workers);
+  await Promise.race([Promise.all(workers), new Promise((resolve) => setTimeout(resolve, 6000))]);
   process.stdout.write(`${JSON.stringify(counts)}\n`);
   process.exit(0);
 });
