@@ -101,12 +101,23 @@ test('set up slot a from a repository and deploy it, watching the stages complet
 });
 
 test('edit env and see the new release roll out; roll back from the history', async () => {
+  // A visitor's browser on the slot: Chromium keeps its connection alive, so the reload crosses the switch on the fast path.
+  const visitor = await browser.newPage();
+  const failed: string[] = [];
+  visitor.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText}`));
+  const seenBefore = JSON.parse((await (await visitor.goto(berth.slotUrl('a')))!.text()) || '{}');
+
   await page.goto(`${berth.info.apiUrl}/slots/a/env`);
   await page.getByLabel('Name', { exact: true }).fill('GREETING');
   await page.getByLabel('Value', { exact: true }).fill('hello from the UI');
   await page.getByRole('button', { name: 'Add' }).click();
   await page.getByText(/rolls out with it/).waitFor();
   await eventually(async () => assert.equal((await answer('a')).greeting, 'hello from the UI'));
+  const seenAfter = JSON.parse(await (await visitor.reload())!.text());
+  assert.equal(seenAfter.greeting, 'hello from the UI', 'the visitor, reloading, sees the new release');
+  assert.notEqual(seenAfter.release, seenBefore.release);
+  assert.deepEqual(failed, [], 'no request of the visitor failed across the switch');
+  await visitor.close();
 
   await page.getByLabel('Name', { exact: true }).fill('SESSION_SECRET');
   await page.getByLabel('Value', { exact: true }).fill('s3cr3t-never-shown');
