@@ -188,6 +188,28 @@ test('chunked uploads and large downloads stream through in full; a slow reader 
   assert.equal(received, bytes);
 });
 
+test('a visitor that stops reading holds the release back (nothing piles up in the front) and then gets every byte', async () => {
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  const bytes = 64 * 1024 * 1024;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.write(`GET /download?bytes=${bytes} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  socket.pause();
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const heapWhilePaused = process.memoryUsage().arrayBuffers;
+  assert.ok(heapWhilePaused < bytes / 2, `the front did not buffer the download (${Math.round(heapWhilePaused / 1048576)} MiB of buffers)`);
+  let received = 0;
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      // The chunked body ends with the zero-size chunk.
+      if (chunk.toString('latin1').endsWith('\r\n0\r\n\r\n')) resolve();
+    });
+    socket.resume();
+  });
+  assert.ok(received > bytes, `all ${bytes} bytes arrived (with the head and chunk sizes): ${received}`);
+  socket.destroy();
+});
+
 test('100-continue, 204, 304 and HEAD keep the connection usable for the next request', async () => {
   front.show({ kind: 'proxy', route: routeTo(a) });
   const connection = rawConnection();
