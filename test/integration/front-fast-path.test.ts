@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createProxyRoute } from '../../src/front/proxy-route.js';
 import { createSlotFront, type SlotFront } from '../../src/front/slot-front.js';
@@ -356,4 +357,58 @@ test('a WebSocket whose upgrade was still being answered when its release was dr
     slowServer.closeAllConnections();
     slowServer.close();
   }
+});
+
+test('fuzz: random requests on one kept connection, with switches between them: each is answered whole, by the release live when it was sent, and no drain cuts anything', async () => {
+  const requestArb = fc.oneof(
+    fc.record({ kind: fc.constant('get' as const), path: fc.stringMatching(/^[a-z]{1,8}$/) }),
+    fc.record({ kind: fc.constant('head' as const) }),
+    fc.record({ kind: fc.constant('post' as const), size: fc.integer({ min: 0, max: 200_000 }), chunked: fc.boolean() }),
+    fc.record({ kind: fc.constant('status' as const), code: fc.constantFrom(204, 304) }),
+    fc.record({ kind: fc.constant('switch' as const) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 10 }), async (steps) => {
+      let live = routeTo(a);
+      let liveName = 'A';
+      front.show({ kind: 'proxy', route: live });
+      const connection = rawConnection();
+      let expected = 0;
+      const drains: Array<Promise<{ completed: boolean; cut: number }>> = [];
+      try {
+        for (const step of steps) {
+          if (step.kind === 'switch') {
+            const next = liveName === 'A' ? b : a;
+            const previous = live;
+            live = routeTo(next);
+            liveName = liveName === 'A' ? 'B' : 'A';
+            front.show({ kind: 'proxy', route: live });
+            drains.push(previous.drain(5000));
+            continue;
+          }
+          expected += 1;
+          if (step.kind === 'get') connection.socket.write(`GET /${step.path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+          else if (step.kind === 'head') connection.socket.write('HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n');
+          else if (step.kind === 'status') connection.socket.write(`GET /status?code=${step.code} HTTP/1.1\r\nHost: x\r\n\r\n`);
+          else {
+            const body = Buffer.alloc(step.size, 'p');
+            const framed = step.chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
+            if (step.chunked && step.size === 0) connection.socket.write('POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+            else connection.socket.write(Buffer.concat([Buffer.from(`POST /p HTTP/1.1\r\nHost: x\r\n${step.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${step.size}`}\r\n\r\n`), framed]));
+          }
+          const text = await connection.until((seen) => count(seen, 'HTTP/1.1 ') === expected, `answer ${expected}`);
+          const answer = text.slice(text.lastIndexOf('HTTP/1.1 '));
+          if (step.kind === 'get') assert.match(answer, new RegExp(`\\r\\n\\r\\n${liveName} GET /${step.path} 0 `), 'answered by the live release');
+          if (step.kind === 'post') {
+            await connection.until((seen) => seen.endsWith(`${liveName} POST /p ${step.size} undefined`), 'the whole POST answer');
+          }
+        }
+        for (const drained of await Promise.all(drains)) assert.deepEqual(drained, { completed: true, cut: 0 });
+        assert.equal(connection.ended, false);
+      } finally {
+        connection.socket.destroy();
+      }
+    }),
+    { numRuns: 40 },
+  );
 });
