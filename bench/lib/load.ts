@@ -1,4 +1,4 @@
-// Starts bench/lib/load-client.mjs against a URL and collects its counts when stopped.
+// Load clients for benchmarks, each its own process (bench/lib/load-client.mjs, ws-client.mjs): started against a URL, their counts collected when stopped.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { benchDir } from './tools.js';
@@ -11,22 +11,8 @@ export interface LoadCounts {
   kinds: Record<string, number>;
 }
 
-export async function startLoad(url: string, connections = 16) {
-  const child = spawn(process.execPath, [path.join(benchDir, 'lib', 'load-client.mjs'), url, String(connections)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve) => {
-    const check = () => (output.includes('ready') ? resolve() : setTimeout(check, 5));
-    check();
-  });
-  return {
-    async stop(): Promise<LoadCounts> {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      return JSON.parse(output.split('\n').filter(Boolean).at(-1)!);
-    },
-  };
+export function startLoad(url: string, connections = 16) {
+  return startCountingClient<LoadCounts>('load-client.mjs', [url, String(connections)]);
 }
 
 export interface WebSocketCounts {
@@ -38,8 +24,16 @@ export interface WebSocketCounts {
 }
 
 /** WebSocket clients (bench/lib/ws-client.mjs) that ping, expect echoes and reconnect after a clean close. */
-export async function startWebSockets(url: string, clients = 4) {
-  const child = spawn(process.execPath, [path.join(benchDir, 'lib', 'ws-client.mjs'), url, String(clients)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startWebSockets(url: string, clients = 4) {
+  return startCountingClient<WebSocketCounts>('ws-client.mjs', [url, String(clients)]);
+}
+
+/**
+ * A client script of bench/lib run as its own process: resolves once it prints "ready"; stop() sends SIGTERM and
+ * reads the counts it prints as its last line of JSON.
+ */
+async function startCountingClient<Counts>(script: string, args: string[]) {
+  const child = spawn(process.execPath, [path.join(benchDir, 'lib', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve) => {
@@ -47,11 +41,11 @@ export async function startWebSockets(url: string, clients = 4) {
     check();
   });
   return {
-    async stop(): Promise<WebSocketCounts> {
+    async stop(): Promise<Counts> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      return JSON.parse(output.split('\n').filter(Boolean).at(-1)!);
+      return JSON.parse(output.split('\n').filter(Boolean).at(-1)!) as Counts;
     },
   };
 }

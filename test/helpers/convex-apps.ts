@@ -2,9 +2,24 @@
 // what it was given), and the same app with a real `convex` CLI from npm (berth's devDependencies).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { getFreePortRun } from './ports.js';
 import { fixture, makeTempDir } from './temp.js';
+import { startTestDaemon, type TestDaemon } from './test-daemon.js';
 
 export const standIn = path.resolve(import.meta.dirname, '..', 'fixtures', 'convex-stand-in', 'convex-local-backend');
+
+/**
+ * A test daemon whose slots run Convex apps against the STAND-IN backend, with no install step (the fixtures' own
+ * dependencies are not needed to build them). `basePort` keeps the backends' ports of an earlier daemon.
+ */
+export async function startConvexDaemon(options: { slots?: string[]; config?: ConfigInput; basePort?: number } = {}): Promise<{ berth: TestDaemon; basePort: number }> {
+  const slots = options.slots ?? ['a'];
+  const basePort = options.basePort ?? (await getFreePortRun(2 * slots.length));
+  const berth = await startTestDaemon({ slots: slots.map((name) => ({ name })), config: { ...options.config, convex: { binary: standIn, basePort } } });
+  for (const slot of slots) await berth.client.updateSettings(slot, { installCommand: '' });
+  return { berth, basePort };
+}
 
 /**
  * The convex-app fixture with an installed `convex` package whose CLI is a STAND-IN (the real CLI needs a real

@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { convexReason, functionsFolder } from '../../src/convex/detect.js';
-import { convexApp, standIn, viteConvexApp } from '../helpers/convex-apps.js';
+import { convexApp, viteConvexApp, startConvexDaemon } from '../helpers/convex-apps.js';
 import { request } from '../helpers/http.js';
-import { getFreePortRun } from '../helpers/ports.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+import type { TestDaemon } from '../helpers/test-daemon.js';
 
 test('detection: a convex dependency, convex.json, or a functions folder; look-alikes are not Convex apps', () => {
   assert.equal(convexReason(fixture('convex-vite-app'), null), 'package.json depends on convex ^1.48.0');
@@ -36,9 +35,7 @@ test('detection: a convex dependency, convex.json, or a functions folder; look-a
 let berth: TestDaemon;
 let basePort: number;
 before(async () => {
-  basePort = await getFreePortRun(2);
-  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
-  await berth.client.updateSettings('a', { installCommand: '' });
+  ({ berth, basePort } = await startConvexDaemon());
 });
 after(() => berth.close());
 

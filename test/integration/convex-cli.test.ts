@@ -10,10 +10,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import semver from 'semver';
 import { findConvexCli } from '../../src/convex/functions-deploy.js';
-import { convexApp, realCliApp, realCliPackage, standIn } from '../helpers/convex-apps.js';
+import { convexApp, realCliApp, realCliPackage, startConvexDaemon } from '../helpers/convex-apps.js';
 import { request } from '../helpers/http.js';
-import { getFreePortRun } from '../helpers/ports.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+import type { TestDaemon } from '../helpers/test-daemon.js';
 
 interface StandInRequest {
   method: string;
@@ -33,9 +32,7 @@ const requests = (): StandInRequest[] => {
 const forgetRequests = () => fs.rmSync(path.join(storage(), 'stand-in-requests.jsonl'), { force: true });
 
 before(async () => {
-  basePort = await getFreePortRun(2);
-  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
-  await berth.client.updateSettings('a', { installCommand: '' });
+  ({ berth, basePort } = await startConvexDaemon());
   // A first release that works (stand-in CLI), so the failures below have a live release to keep.
   const first = await berth.client.deploy('a', convexApp('1.48.0'));
   assert.equal(first.status, 'succeeded', JSON.stringify(first.error));

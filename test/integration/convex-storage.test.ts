@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { convexApp, standIn } from '../helpers/convex-apps.js';
+import { convexApp, standIn, startConvexDaemon } from '../helpers/convex-apps.js';
 import { runCli } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
-import { getFreePort, getFreePortRun } from '../helpers/ports.js';
+import { getFreePort } from '../helpers/ports.js';
 import { makeTempDir } from '../helpers/temp.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
+import type { TestDaemon } from '../helpers/test-daemon.js';
 
 let berth: TestDaemon;
 let basePort: number;
@@ -33,13 +33,8 @@ const databases = async (): Promise<string[]> => {
 };
 
 before(async () => {
-  basePort = await getFreePortRun(4);
   pgPort = await getFreePort();
-  berth = await startTestDaemon({
-    slots: [{ name: 'a' }, { name: 'b' }],
-    config: { convex: { binary: standIn, basePort }, database: { port: pgPort, adminUrl: null, useWorkspaceUrl: false } },
-  });
-  for (const slot of ['a', 'b']) await berth.client.updateSettings(slot, { installCommand: '' });
+  ({ berth, basePort } = await startConvexDaemon({ slots: ['a', 'b'], config: { database: { port: pgPort, adminUrl: null, useWorkspaceUrl: false } } }));
 });
 after(() => berth.close());
 

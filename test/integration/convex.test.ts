@@ -9,17 +9,14 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/berth-process.js';
 import { request } from '../helpers/http.js';
 import { getFreePortRun } from '../helpers/ports.js';
-import { convexApp, standIn } from '../helpers/convex-apps.js';
+import { convexApp, startConvexDaemon } from '../helpers/convex-apps.js';
 import { fixture, makeTempDir } from '../helpers/temp.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.js';
 
 let berth: TestDaemon;
 let basePort: number;
 before(async () => {
-  basePort = await getFreePortRun(2);
-  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
-  // The fixture's dependencies are not needed to build it (its build stands for vite build).
-  await berth.client.updateSettings('a', { installCommand: '' });
+  ({ berth, basePort } = await startConvexDaemon());
 });
 after(() => berth.close());
 
@@ -184,7 +181,7 @@ test('the backend is supervised: killed, it comes back healthy; berth stopping s
   assert.notEqual(restarted, pid);
   await berth.close();
   assert.throws(() => process.kill(restarted, 0), 'the backend stopped with berth');
-  berth = await startTestDaemon({ slots: [{ name: 'a' }], config: { convex: { binary: standIn, basePort } } });
+  ({ berth } = await startConvexDaemon({ basePort }));
 });
 
 test('with no backend binary, deploying a Convex app fails with how to get one; the slot setting can turn Convex off', async () => {
