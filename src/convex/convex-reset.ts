@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConvexInstance } from './backend.js';
-import { findConvexCli } from './functions-deploy.js';
+import { cliEnv, findConvexCli } from './functions-deploy.js';
 
 export interface ResetOptions {
   slot: string;
@@ -38,7 +38,7 @@ const EXPORT_TIMEOUT_MS = 10 * 60_000;
 function cliExport(options: ResetOptions, file: string): Promise<string | null> {
   const cli = options.release ? findConvexCli(options.release.filesDir, options.release.appDir) : null;
   if (!cli || !options.release) return Promise.resolve('the live release has no convex package to export with');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', CI: '1', CONVEX_SELF_HOSTED_URL: options.url, CONVEX_SELF_HOSTED_ADMIN_KEY: options.instance.adminKey, CONVEX_DEPLOY_KEY: '', CONVEX_DEPLOYMENT: '', CONVEX_DEPLOYMENT_TOKEN: '' };
+  const env = cliEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/' }, { url: options.url, adminKey: options.instance.adminKey });
   return new Promise((resolve) => {
     execFile(options.nodePath, [cli.script, 'export', '--path', file], { cwd: path.join(options.release!.filesDir, options.release!.appDir), env, timeout: EXPORT_TIMEOUT_MS }, (error, _stdout, stderr) => {
       if (error) resolve(`\`convex export\` failed: ${(stderr || error.message).trim().split('\n').slice(-2).join(' ').replaceAll(options.instance.adminKey, '••••••••')}`);

@@ -77,7 +77,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
         binary: () => binary(slot),
         wantedStorage: () => wantedStorage(deps.settings(slot)),
         postgres: (instance, password) => deps.database.convexStore(instance, password),
-        s3Env: () => Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([name]) => s3Names.test(name))),
+        s3Env: () => s3EnvOf(slot),
         apiPort: ports.api,
         sitePort: ports.site,
         publicUrls: () => deps.publicUrls(slot, ports),
@@ -102,14 +102,21 @@ export function createConvexService(deps: ConvexServiceDeps) {
   /** A slot has a Convex backend once a Convex app was deployed into it (its instance exists), or one was given. */
   const enabled = (slot: string) => externalOf(slot) !== null || hasInstance(slot);
 
-  function instanceOf(slot: string): { adminKey: string; name: string } {
-    const external = externalOf(slot);
-    if (external) return { adminKey: external.adminKey, name: '' };
+  const s3EnvOf = (slot: string) => Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([name]) => s3Names.test(name)));
+
+  /** The instance berth made for the slot, or ERR_CONVEX_NOT_ENABLED. */
+  function readInstanceOrFail(slot: string) {
     try {
       return readInstance(path.join(dirOf(slot), 'instance.json'));
     } catch {
       throw new BerthError('ERR_CONVEX_NOT_ENABLED', `Slot ${slot} has no Convex backend: no Convex app was deployed into it.`, { details: { slot } });
     }
+  }
+
+  /** The admin key and name of the slot's backend: an external one's, or the instance berth made. */
+  function instanceOf(slot: string): { adminKey: string; name: string } {
+    const external = externalOf(slot);
+    return external ? { adminKey: external.adminKey, name: '' } : readInstanceOrFail(slot);
   }
 
   /** A call to the slot's backend API with its admin key. */
@@ -130,11 +137,6 @@ export function createConvexService(deps: ConvexServiceDeps) {
     const text = await response.text();
     if (!response.ok) throw new BerthError('ERR_CONVEX_BACKEND_FAILED', `The Convex backend of slot ${slot} answered ${response.status} to ${pathname}: ${text.slice(0, 300)}.`, { details: { slot, status: response.status } });
     return (text ? JSON.parse(text) : {}) as T;
-  }
-
-  function readInstanceOrFail(slot: string) {
-    instanceOf(slot);
-    return readInstance(path.join(dirOf(slot), 'instance.json'));
   }
 
   /** An external backend must answer and take its admin key before anything is deployed to it. */
@@ -212,7 +214,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
       const ports = portsOf(slot);
       const backendEnv = await this.backendEnv(slot).catch(() => null);
       const external = externalOf(slot);
-      const storage = external ? null : { recorded: readInstance(path.join(dirOf(slot), 'instance.json')).storage, wanted: wantedStorage(deps.settings(slot)) };
+      const storage = external ? null : { recorded: readInstanceOrFail(slot).storage, wanted: wantedStorage(deps.settings(slot)) };
       return runConvexDoctor({
         slot,
         apiUrl: external?.url ?? `http://127.0.0.1:${ports.api}`,
@@ -222,7 +224,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
         release,
         backendEnv,
         storage,
-        s3Env: storage?.recorded.files === 's3' ? Object.fromEntries(Object.entries(deps.slotEnv(slot)).filter(([key]) => s3Names.test(key))) : null,
+        s3Env: storage?.recorded.files === 's3' ? s3EnvOf(slot) : null,
       });
     },
     /**
@@ -231,7 +233,7 @@ export function createConvexService(deps: ConvexServiceDeps) {
      */
     checkSettings(slot: string, next: SlotSettings): void {
       if (!hasInstance(slot) || next.convexUrl) return;
-      const recorded = readInstance(path.join(dirOf(slot), 'instance.json')).storage;
+      const recorded = readInstanceOrFail(slot).storage;
       const wanted = wantedStorage(next);
       if (recorded.database === wanted.database && recorded.files === wanted.files) return;
       throw new BerthError('ERR_CONVEX_STORAGE_LOCKED', `Slot ${slot}'s Convex backend keeps its data in ${describe(recorded)}; it cannot switch to ${describe(wanted)} in place (it would start empty, or not start at all).`, {
@@ -241,7 +243,8 @@ export function createConvexService(deps: ConvexServiceDeps) {
     },
     /** Starts the slot's backend over, empty, after keeping its data aside; optionally on other storage. */
     async reset(slot: string, release: { filesDir: string; appDir: string } | null, actor: string | null = null) {
-      if (externalOf(slot)) throw new BerthError('ERR_CONVEX_NOT_ENABLED', `Slot ${slot} uses an external Convex backend (${externalOf(slot)!.url}); berth does not own its data.`, { remedy: 'Reset it where it runs, or remove the slot setting convexUrl.' });
+      const external = externalOf(slot);
+      if (external) throw new BerthError('ERR_CONVEX_NOT_ENABLED', `Slot ${slot} uses an external Convex backend (${external.url}); berth does not own its data.`, { remedy: 'Reset it where it runs, or remove the slot setting convexUrl.' });
       const instance = readInstanceOrFail(slot);
       const backend = backendOf(slot);
       const stamp = new Date(deps.clock.now()).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -263,7 +266,8 @@ export function createConvexService(deps: ConvexServiceDeps) {
       return result;
     },
     secrets(slot: string): string[] {
-      return enabled(slot) && instanceOf(slot).adminKey ? [instanceOf(slot).adminKey] : [];
+      const adminKey = enabled(slot) ? instanceOf(slot).adminKey : '';
+      return adminKey ? [adminKey] : [];
     },
     status(slot: string) {
       const ports = portsOf(slot);

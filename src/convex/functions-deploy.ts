@@ -53,7 +53,7 @@ function assertUsableCli(cli: ConvexCli, nodeVersion: string): void {
   const nodeProblem = cliNodeProblem(cli, nodeVersion);
   if (nodeProblem) {
     throw new BerthError('ERR_CONVEX_CLI_VERSION', `The app's Convex CLI cannot run here: ${nodeProblem}.`, {
-      remedy: `Pin a convex version whose engines field allows Node ${nodeVersion} (1.48.0 is the newest that runs on Node 20), or run berth with a Node that satisfies ${cli.nodeRange}.`,
+      remedy: `Pin a convex version whose engines field allows Node ${nodeVersion} (on Node 20, 1.48.0 is the newest), or run berth with a Node that satisfies ${cli.nodeRange}.`,
       details: { version: cli.version, engines: cli.nodeRange, node: nodeVersion },
     });
   }
@@ -91,8 +91,8 @@ export async function checkCliAgainstBackend(cli: ConvexCli, backend: { url: str
   return null;
 }
 
-/** The env the CLI gets for a deploy: the build's env, the backend, and nothing that could redirect it. */
-function deployEnv(buildEnv: Record<string, string>, backend: { url: string; adminKey: string }): Record<string, string> {
+/** The env the CLI gets (a deploy, an export): the given env, the backend, and nothing that could redirect it. */
+export function cliEnv(buildEnv: Record<string, string>, backend: { url: string; adminKey: string }): Record<string, string> {
   // CI: no prompts, and the CLI does not report its errors to Convex's error tracker from the owner's workspace.
   return { ...buildEnv, CONVEX_SELF_HOSTED_URL: backend.url, CONVEX_SELF_HOSTED_ADMIN_KEY: backend.adminKey, CONVEX_DEPLOY_KEY: '', CONVEX_DEPLOYMENT: '', CONVEX_DEPLOYMENT_TOKEN: '', CI: '1' };
 }
@@ -129,7 +129,7 @@ export async function deployFunctions(options: FunctionsDeployOptions): Promise<
   const deprecation = await checkCliAgainstBackend(cli, backend);
   if (deprecation) options.warn([deprecation]);
   const command = { command: options.nodePath, args: [cli.script, 'deploy'], display: `convex deploy (convex ${cli.version})` };
-  const result = await options.run(command, appFolder, deployEnv(options.env, backend));
+  const result = await options.run(command, appFolder, cliEnv(options.env, backend));
   if (result.code !== 0) {
     const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
     throw new BerthError('ERR_CONVEX_DEPLOY_FAILED', `\`${command.display}\` ${how}.${formatTail(result.tail)}`, { details: { command: command.display, exitCode: result.code } });

@@ -25,6 +25,8 @@ export interface FastHost {
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
+/** Methods a request may be sent again with (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /** Bytes of unanswered requests kept to send again when an idle upstream connection closes as a request arrives. */
 const REPLAY_LIMIT = 64 * 1024;
 /** Visitor connections with nothing in flight for a whole sweep period are closed, like a keep-alive timeout. */
@@ -341,8 +343,9 @@ export class FastConnection {
     } else if (this.outstanding.length === 0 && this.responses.atStart) {
       // The app closed an idle keep-alive connection: the visitor keeps theirs; the next request opens a new one.
       if (this.held.length > 0) this.resumeHeld();
-    } else if (this.responses.atStart && this.unanswered && this.unanswered.length > 0 && route && route === this.host.currentRoute() && route.isUp()) {
-      // It closed as a request arrived, before answering: send the request again on a fresh connection (once).
+    } else if (this.responses.atStart && this.unanswered && this.unanswered.length > 0 && this.outstanding.every((method) => IDEMPOTENT.has(method)) && route && route === this.host.currentRoute() && route.isUp()) {
+      // It closed as a request arrived, before answering (an idle keep-alive close racing the request): send it again
+      // on a fresh connection, once. Only idempotent requests: the app might have acted on a POST before it died.
       const replay = this.unanswered;
       this.unanswered = null;
       this.bind(route);

@@ -188,7 +188,7 @@ export interface RequestHead extends HeadBytes {
 }
 
 /** One piece of a request stream: a head (to forward with X-Forwarded-*), or body bytes (to forward as they are). */
-export type RequestPiece = { kind: 'head'; head: RequestHead; end: number } | { kind: 'body'; end: number; done: boolean } | { kind: 'partial' };
+export type RequestPiece = { kind: 'head'; head: RequestHead; end: number } | { kind: 'body'; end: number } | { kind: 'partial' };
 
 /** The client's side: request heads and where each request's body ends. */
 export class RequestFraming {
@@ -216,15 +216,14 @@ export class RequestFraming {
     }
     if (this.body instanceof ChunkedBody) {
       const end = this.body.feed(chunk, offset);
-      if (end === -1) return { kind: 'body', end: chunk.length, done: false };
+      if (end === -1) return { kind: 'body', end: chunk.length };
       this.body = null;
-      return { kind: 'body', end, done: true };
+      return { kind: 'body', end };
     }
     const take = Math.min(this.body.left, chunk.length - offset);
     this.body.left -= take;
-    const done = this.body.left === 0;
-    if (done) this.body = null;
-    return { kind: 'body', end: offset + take, done };
+    if (this.body.left === 0) this.body = null;
+    return { kind: 'body', end: offset + take };
   }
 }
 

@@ -31,16 +31,17 @@ export function createSlotFront(options: SlotFrontOptions) {
   let current: FrontRoute = { kind: 'placeholder' };
   const info = options.pageInfo;
 
-  function sendFailure(res: http.ServerResponse, reason: ProxyFailure | 'down-page', headline?: string, detail?: string): void {
+  /** The page for a release that refused the connection (502) or is down (503), on either path. */
+  function failurePage(reason: ProxyFailure | 'down-page', headline?: string, detail?: string): { status: number; html: string } {
     if (reason === 'unreachable') {
-      sendPage(res, 502, unavailablePage(info, 'The app is not answering', `The app in slot ${options.slot} did not accept the connection. berth is watching it; try again in a few seconds.`), {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
-    } else {
-      sendPage(res, 503, unavailablePage(info, headline ?? 'The app is restarting', detail ?? `The app in slot ${options.slot} is starting again; try again in a few seconds.`), {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
+      return { status: 502, html: unavailablePage(info, 'The app is not answering', `The app in slot ${options.slot} did not accept the connection. berth is watching it; try again in a few seconds.`) };
     }
+    return { status: 503, html: unavailablePage(info, headline ?? 'The app is restarting', detail ?? `The app in slot ${options.slot} is starting again; try again in a few seconds.`) };
+  }
+
+  function sendFailure(res: http.ServerResponse, reason: ProxyFailure | 'down-page', headline?: string, detail?: string): void {
+    const page = failurePage(reason, headline, detail);
+    sendPage(res, page.status, page.html, { 'retry-after': RETRY_AFTER_SECONDS });
   }
 
   const pages = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, (req, res) => {
@@ -91,12 +92,9 @@ export function createSlotFront(options: SlotFrontOptions) {
 
   /** The page the HTTP path sends for the same failure, as bytes, for a connection on the fast path. */
   function failureResponse(reason: 'unreachable' | 'down', head: boolean): Buffer {
-    const html =
-      reason === 'unreachable'
-        ? unavailablePage(info, 'The app is not answering', `The app in slot ${options.slot} did not accept the connection. berth is watching it; try again in a few seconds.`)
-        : unavailablePage(info, 'The app is restarting', `The app in slot ${options.slot} is starting again; try again in a few seconds.`);
-    const body = Buffer.from(html);
-    const status = reason === 'unreachable' ? '502 Bad Gateway' : '503 Service Unavailable';
+    const page = failurePage(reason);
+    const body = Buffer.from(page.html);
+    const status = `${page.status} ${http.STATUS_CODES[page.status]}`;
     return Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\nretry-after: ${RETRY_AFTER_SECONDS}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`), head ? Buffer.alloc(0) : body]);
   }
 

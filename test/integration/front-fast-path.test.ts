@@ -284,6 +284,42 @@ test('an app that closes idle keep-alive connections does not close the visitorâ
   }
 });
 
+test('a request the app closes on before answering is sent again once if it is idempotent; a POST gets the 502 page', async () => {
+  // A STAND-IN app at the TCP level: it drops the first request it reads on every connection numbered in `drops`.
+  let connections = 0;
+  const drops = new Set([1, 3, 4, 5]);
+  const app = net.createServer((socket) => {
+    connections += 1;
+    const number = connections;
+    socket.once('data', (chunk) => {
+      if (drops.has(number)) return void socket.destroy();
+      const method = chunk.toString('latin1').split(' ')[0];
+      socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${method.length + 6}\r\nconnection: close\r\n\r\nagain ${method}`);
+    });
+  });
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  try {
+    front.show({ kind: 'proxy', route: createProxyRoute({ port: (app.address() as net.AddressInfo).port, isUp: () => true }) });
+    const get = rawConnection();
+    get.socket.write('GET /replayed HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(await get.until((seen) => seen.includes('again GET'), 'the answer on the second upstream connection'), /^HTTP\/1\.1 200/);
+    assert.equal(connections, 2, 'sent once more, on a fresh connection');
+    get.socket.destroy();
+
+    const post = rawConnection();
+    post.socket.write('POST /pay HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok');
+    assert.match(await post.until(() => post.ended, 'the 502 page'), /^HTTP\/1\.1 502 Bad Gateway/);
+    assert.equal(connections, 3, 'a POST is never sent twice');
+
+    const twice = rawConnection();
+    twice.socket.write('GET /dropped-twice HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(await twice.until(() => twice.ended, 'the 502 page'), /^HTTP\/1\.1 502 Bad Gateway/);
+    assert.equal(connections, 5, 'sent again once, not more');
+  } finally {
+    app.close();
+  }
+});
+
 test('a release that refuses connections gets the 502 page; one that is down the 503 page', async () => {
   front.show({ kind: 'proxy', route: createProxyRoute({ port: await getFreePort(), isUp: () => true }) });
   const refused = rawConnection();
