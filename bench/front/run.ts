@@ -7,17 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { getFreePort } from '../../test/helpers/ports.js';
 import { appFolder, startBerth } from '../lib/berth-under-test.js';
-import { cpuSeconds, printTable, runWrk, sleep, waitForOk } from '../lib/measure.js';
+import { cpuSeconds, median, printTable, runWrk, sleep, waitForOk } from '../lib/measure.js';
 import { benchDir, describeMachine, ensureAptTools, equaliseNodeStarts } from '../lib/tools.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// Every path is measured in each round, round-robin, and its median round counts: a neighbour's burst of CPU on a
+// shared machine then spoils one round of one path instead of a whole path's only measurement.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 ensureAptTools({ wrk: 'wrk', nginx: 'nginx' });
 // berth runs from its built bundle when that is up to date with src/ (as an installed berth does), not through tsx.
 execFileSync(process.execPath, [path.join(benchDir, '..', 'scripts', 'build.mjs')], { stdio: 'ignore' });
 const envNote = equaliseNodeStarts();
 console.log(`bench/front — ${describeMachine()} · ${envNote}`);
-console.log(`wrk -t1 -c32 -d${SECONDS}s per target, after a 2 s warm-up\n`);
+console.log(`wrk -t1 -c32 -d${SECONDS}s per target and round, ${ROUNDS} rounds round-robin (medians), after a 2 s warm-up each\n`);
 
 const berth = await startBerth(['a']);
 await berth.client.deploy('a', appFolder('hello'));
@@ -81,38 +84,61 @@ const targets = [
 
 const rows: Array<Array<string | number>> = [];
 const measured = new Map<string, { share: number; cpuUs: number; p99: number; rps: number }>();
-let direct = 0;
+type Round = { rps: number; p50: number; p99: number; proxyCpuUs: number; appCpuUs: number; failures: number };
+const rounds = new Map<string, Round[]>(targets.map((target) => [target.name, []]));
 try {
   for (const target of targets) {
     await waitForOk(target.url);
     await runWrk(target.url, 2);
-    const pids = target.proxyPids();
-    const cpuBefore = cpuSeconds(pids);
-    const appCpuBefore = cpuSeconds([app.pid!]);
-    const result = await runWrk(target.url, SECONDS);
-    const proxyCpu = cpuSeconds(pids) - cpuBefore;
-    const appCpu = cpuSeconds([app.pid!]) - appCpuBefore;
-    if (target.name.startsWith('direct')) direct = result.requestsPerSecond;
-    if ('summary' in target && target.summary) measured.set(target.summary, { share: (result.requestsPerSecond / direct) * 100, cpuUs: (proxyCpu / result.requests) * 1e6, p99: result.p99Ms, rps: result.requestsPerSecond });
+  }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const target of targets) {
+      const pids = target.proxyPids();
+      const cpuBefore = cpuSeconds(pids);
+      const appCpuBefore = cpuSeconds([app.pid!]);
+      const result = await runWrk(target.url, SECONDS);
+      const proxyCpu = cpuSeconds(pids) - cpuBefore;
+      const appCpu = cpuSeconds([app.pid!]) - appCpuBefore;
+      rounds.get(target.name)!.push({
+        rps: result.requestsPerSecond,
+        p50: result.p50Ms,
+        p99: result.p99Ms,
+        proxyCpuUs: (proxyCpu / result.requests) * 1e6,
+        appCpuUs: (appCpu / result.requests) * 1e6,
+        failures: result.errors + result.non2xx,
+      });
+      await sleep(300);
+    }
+  }
+  const of = (name: string, pick: (round: Round) => number) => median(rounds.get(name)!.map(pick));
+  /** Throughput against another path's in the same round (measured seconds apart), the median over rounds. */
+  const versus = (name: string, anchor: string) => median(rounds.get(name)!.map((round, index) => round.rps / rounds.get(anchor)![index].rps));
+  const direct = targets[0].name;
+  for (const target of targets) {
+    const rps = of(target.name, (round) => round.rps);
+    const cpuUs = of(target.name, (round) => round.proxyCpuUs);
+    const p99 = of(target.name, (round) => round.p99);
+    const share = versus(target.name, direct) * 100;
+    if ('summary' in target && target.summary) measured.set(target.summary, { share, cpuUs, p99, rps });
+    const spread = rounds.get(target.name)!.map((round) => round.rps);
     rows.push([
       target.name,
-      Math.round(result.requestsPerSecond),
-      `${((result.requestsPerSecond / direct) * 100).toFixed(0)}%`,
-      result.p50Ms.toFixed(2),
-      result.p99Ms.toFixed(2),
-      pids.length ? ((proxyCpu / result.requests) * 1e6).toFixed(1) : '-',
-      ((appCpu / result.requests) * 1e6).toFixed(1),
-      result.errors + result.non2xx,
+      Math.round(rps),
+      `${Math.round(Math.min(...spread))}–${Math.round(Math.max(...spread))}`,
+      `${share.toFixed(0)}%`,
+      of(target.name, (round) => round.p50).toFixed(2),
+      p99.toFixed(2),
+      target.proxyPids().length ? cpuUs.toFixed(1) : '-',
+      of(target.name, (round) => round.appCpuUs).toFixed(1),
+      rounds.get(target.name)!.reduce((sum, round) => sum + round.failures, 0),
     ]);
-    await sleep(500);
   }
   console.log();
-  printTable(['target', 'req/s', 'vs direct', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'app CPU µs/req', 'errors'], rows);
+  printTable(['target', 'req/s (median)', 'rounds', 'vs direct', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'app CPU µs/req', 'errors'], rows);
   const berthFront = measured.get('berth front')!;
   const nginxRun = measured.get('nginx')!;
-  const minimalRun = measured.get('node:http proxy')!;
   console.log(
-    `\ngoal: ≥ 60% of direct (${berthFront.share.toFixed(1)}%), CPU ≤ 2× nginx (${(berthFront.cpuUs / nginxRun.cpuUs).toFixed(2)}×), p99 ≤ 2× nginx (${(berthFront.p99 / nginxRun.p99).toFixed(2)}×), ≥ 2.5× the node:http proxy (${(berthFront.rps / minimalRun.rps).toFixed(2)}×)\n`,
+    `\ngoal: ≥ 60% of direct (${berthFront.share.toFixed(1)}%), CPU ≤ 2× nginx (${(berthFront.cpuUs / nginxRun.cpuUs).toFixed(2)}×), p99 ≤ 2× nginx (${(berthFront.p99 / nginxRun.p99).toFixed(2)}×), ≥ 2.5× the node:http proxy (${versus('berth slot front', 'minimal node:http proxy').toFixed(2)}×)\n`,
   );
   for (const [name, run] of measured) console.log(`${name}: ${run.share.toFixed(1)}% of direct, ${Math.round(run.cpuUs)} µs CPU/request, p99 ${run.p99.toFixed(1)} ms`);
 } finally {

@@ -6,6 +6,8 @@
 import net from 'node:net';
 import { ForwardedHeads } from './forwarded-head.js';
 import { FramingError, GOING_AWAY_FRAME, RequestFraming, ResponseFraming, WebSocketFrames } from './http-framing.js';
+import { acceptInto, connectInto, ReadSlab } from './own-reads.js';
+import { UnansweredRequests } from './replay.js';
 
 /** A release's route, as a fast connection uses it. */
 export interface FastRoute {
@@ -18,17 +20,19 @@ export interface FastRoute {
 export interface FastHost {
   /** The route new requests go to now, or null when the slot shows a page or a static site. */
   currentRoute(): FastRoute | null;
-  /** Hands the connection to the front's HTTP server (pages, static files), with the bytes read but not handled. */
-  handOff(socket: net.Socket, held: Buffer[]): void;
+  /**
+   * Hands the connection to the front's HTTP server (pages, static files), with the bytes read but not handled;
+   * returns where the visitor's bytes read from now on go.
+   */
+  handOff(socket: net.Socket, held: Buffer[]): (bytes: Buffer) => void;
   /** A complete HTTP response (with Connection: close) for a request the route could not take. */
   failure(reason: 'unreachable' | 'down', head: boolean): Buffer;
 }
 
-const READ_BUFFER_BYTES = 64 * 1024;
-/** Methods a request may be sent again with (RFC 9110 §9.2.2). */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
-/** Bytes of unanswered requests kept to send again when an idle upstream connection closes as a request arrives. */
-const REPLAY_LIMIT = 64 * 1024;
+/** Room for a release's answers: a download moves in reads of up to this size. */
+const UPSTREAM_SLAB_BYTES = 64 * 1024;
+/** Room for a visitor's requests: heads are small; an upload moves in reads of up to this size. */
+const VISITOR_SLAB_BYTES = 16 * 1024;
 /** Visitor connections with nothing in flight for a whole sweep period are closed, like a keep-alive timeout. */
 const IDLE_SWEEP_MS = 60_000;
 const everyConnection = new Set<FastConnection>();
@@ -38,6 +42,8 @@ setInterval(() => {
 }, IDLE_SWEEP_MS).unref();
 
 export class FastConnection {
+  /** The visitor's socket (a new one for the accepted connection: see own-reads.ts). */
+  readonly client: net.Socket;
   private upstream: net.Socket | null = null;
   private connected = false;
   private route: FastRoute | null = null;
@@ -50,8 +56,7 @@ export class FastConnection {
   /** Visitor bytes not framed yet: the next request, waiting for the old release to answer the ones before it. */
   private held: Buffer[] = [];
   /** Sent bytes of requests with no response byte yet: safe to send again on a fresh connection. */
-  private unanswered: Buffer[] | null = [];
-  private unansweredBytes = 0;
+  private readonly unanswered = new UnansweredRequests();
   private mode: 'http' | 'tunnel' | 'opaque' = 'http';
   private websocket: WebSocketFrames | null = null;
   private goingAway = false;
@@ -64,18 +69,26 @@ export class FastConnection {
   /** Chunks read from the visitor (the idle sweep compares it between two sweeps). */
   private activity = 0;
   private seenActivity = -1;
-  private readBuffer: Buffer | null = null;
+  // Visitor bytes are held by reference (requests to send again, held and queued bytes, unflushed writes, a hand-off)
+  // and never written over meanwhile. Upstream bytes only go to the visitor: their space is reused once that write
+  // has flushed.
+  private readonly visitorReads = new ReadSlab(VISITOR_SLAB_BYTES, () => this.holdsVisitorBytes());
+  private readonly upstreamReads = new ReadSlab(UPSTREAM_SLAB_BYTES, () => this.client.writableLength > 0);
+  /** After a hand-off to the HTTP server, where the visitor's bytes go. */
+  private handedTo: ((bytes: Buffer) => void) | null = null;
   /** The visitor reads slower than the release answers: reading from the release waits for a drain. */
   private upstreamPaused = false;
 
+  /** `accepted` comes from a server with `pauseOnConnect` (own-reads.ts). */
   constructor(
-    private readonly client: net.Socket,
+    accepted: net.Socket,
     private readonly host: FastHost,
   ) {
+    const client = acceptInto(accepted, this.visitorReads, (chunk) => (this.handedTo ? this.handedTo(chunk) : this.fromClient(chunk)));
+    this.client = client;
     this.forwarded = new ForwardedHeads(client.remoteAddress);
     client.setNoDelay(true);
     everyConnection.add(this);
-    client.on('data', (chunk: Buffer) => this.fromClient(chunk));
     client.on('end', () => (this.upstream ? this.upstream.end() : client.end()));
     client.on('error', () => client.destroy());
     client.on('close', () => this.finish());
@@ -183,7 +196,7 @@ export class FastConnection {
       const held = this.held;
       this.held = [];
       this.detachClient();
-      if (target === null) this.host.handOff(this.client, held);
+      if (target === null) this.handedTo = this.host.handOff(this.client, held);
       else this.answerAndClose('down');
       return;
     }
@@ -199,23 +212,7 @@ export class FastConnection {
   private bind(route: FastRoute): void {
     this.route = route;
     route.attach(this);
-    // The release's answers are read into a buffer of this connection's (no stream buffering, no allocation per
-    // read); a buffer a write to the visitor still holds is replaced, never overwritten.
-    const upstream = net.connect({
-      port: route.port,
-      host: '127.0.0.1',
-      noDelay: true,
-      onread: {
-        buffer: () => {
-          if (this.readBuffer === null || this.client.writableLength > 0) this.readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-          return this.readBuffer;
-        },
-        callback: (bytes: number, buffer: Uint8Array) => {
-          this.fromUpstream((buffer as Buffer).subarray(0, bytes));
-          return !this.upstreamPaused;
-        },
-      },
-    });
+    const upstream = connectInto(route.port, this.upstreamReads, (chunk) => this.fromUpstream(chunk), () => this.upstreamPaused);
     this.upstream = upstream;
     this.connected = false;
     this.responses = new ResponseFraming();
@@ -246,16 +243,8 @@ export class FastConnection {
     route?.detach(this);
   }
 
-  /** Keeps what was sent of requests not answered yet, for sending again (up to REPLAY_LIMIT). */
-  private remember(bytes: Buffer): void {
-    if (this.mode !== 'http' || !this.unanswered) return;
-    this.unansweredBytes += bytes.length;
-    if (this.unansweredBytes > REPLAY_LIMIT) this.unanswered = null;
-    else this.unanswered.push(bytes);
-  }
-
   private send(bytes: Buffer): void {
-    this.remember(bytes);
+    if (this.mode === 'http') this.unanswered.add(bytes);
     if (!this.upstream) return;
     if (this.connected) this.write(this.upstream, bytes);
     else this.queued.push(bytes);
@@ -281,11 +270,14 @@ export class FastConnection {
     });
   }
 
+  /** Whether bytes read from the visitor may still be held somewhere (see visitorReads). */
+  private holdsVisitorBytes(): boolean {
+    return this.unanswered.holding || this.held.length > 0 || this.queued.length > 0 || this.handedTo !== null || (this.upstream !== null && this.upstream.writableLength > 0);
+  }
+
   private fromUpstream(chunk: Buffer): void {
-    // A response has begun: what was sent before can no longer be sent again safely.
-    if (this.unanswered === null) this.unanswered = [];
-    else this.unanswered.length = 0;
-    this.unansweredBytes = 0;
+    this.unanswered.answered();
+    if (!this.holdsVisitorBytes()) this.visitorReads.release();
     if (this.mode === 'tunnel') {
       this.websocket?.feed(chunk);
       this.write(this.client, chunk);
@@ -305,7 +297,7 @@ export class FastConnection {
     if (progress.closes) this.upstreamCloses = true;
     if (progress.switched) {
       this.mode = 'tunnel';
-      this.unanswered = null;
+      this.unanswered.stop();
       if (this.askedWebSocket) {
         this.websocket = new WebSocketFrames();
         this.websocket.feed(chunk.subarray(progress.switchedAt));
@@ -343,18 +335,23 @@ export class FastConnection {
     } else if (this.outstanding.length === 0 && this.responses.atStart) {
       // The app closed an idle keep-alive connection: the visitor keeps theirs; the next request opens a new one.
       if (this.held.length > 0) this.resumeHeld();
-    } else if (this.responses.atStart && this.unanswered && this.unanswered.length > 0 && this.outstanding.every((method) => IDEMPOTENT.has(method)) && route && route === this.host.currentRoute() && route.isUp()) {
-      // It closed as a request arrived, before answering (an idle keep-alive close racing the request): send it again
-      // on a fresh connection, once. Only idempotent requests: the app might have acted on a POST before it died.
-      const replay = this.unanswered;
-      this.unanswered = null;
-      this.bind(route);
-      this.queued = replay;
+    } else if (this.responses.atStart && this.replay(route)) {
+      // It closed as a request arrived, before answering (an idle keep-alive close racing the request): sent again.
     } else if (this.responses.atStart) {
       this.answerAndClose(route?.isUp() === false ? 'down' : 'unreachable');
     } else {
       this.client.destroy();
     }
+  }
+
+  /** Sends the unanswered requests again on a fresh connection to `route`, if they may be (replay.ts). */
+  private replay(route: FastRoute | null): boolean {
+    if (route === null || route !== this.host.currentRoute() || !route.isUp()) return false;
+    const again = this.unanswered.takeForReplay(this.outstanding);
+    if (again === null) return false;
+    this.bind(route);
+    this.queued = again;
+    return true;
   }
 
   private answerAndClose(reason: 'unreachable' | 'down'): void {
@@ -372,7 +369,6 @@ export class FastConnection {
 
   private detachClient(): void {
     everyConnection.delete(this);
-    this.client.removeAllListeners('data');
     this.client.removeAllListeners('end');
     this.client.removeAllListeners('close');
     this.client.removeAllListeners('timeout');

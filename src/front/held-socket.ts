@@ -1,10 +1,11 @@
 // A visitor connection handed from the fast path to the front's HTTP server after bytes were read from it: Node's
 // HTTP server reads a plain socket straight from its handle, past anything put back with unshift(), so it gets a
-// stream that yields the held bytes first and then the socket's.
+// stream that yields the held bytes first and then the socket's, which the fast path still reads (into its own
+// memory, own-reads.ts) and passes on through `feed`.
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 
-export function withHeldBytes(socket: net.Socket, held: Buffer[]): Duplex {
+export function withHeldBytes(socket: net.Socket, held: Buffer[]): { stream: Duplex; feed: (bytes: Buffer) => void } {
   const stream = new Duplex({
     read() {
       socket.resume();
@@ -22,9 +23,9 @@ export function withHeldBytes(socket: net.Socket, held: Buffer[]): Duplex {
     },
   });
   for (const chunk of held) stream.push(chunk);
-  socket.on('data', (chunk: Buffer) => {
-    if (!stream.push(chunk)) socket.pause();
-  });
+  const feed = (bytes: Buffer) => {
+    if (!stream.push(bytes)) socket.pause();
+  };
   socket.on('end', () => stream.push(null));
   socket.on('error', (error) => stream.destroy(error));
   socket.on('close', () => stream.destroy());
@@ -39,5 +40,5 @@ export function withHeldBytes(socket: net.Socket, held: Buffer[]): Duplex {
     setNoDelay: () => stream,
     setKeepAlive: () => stream,
   });
-  return stream;
+  return { stream, feed };
 }

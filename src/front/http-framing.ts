@@ -3,11 +3,12 @@
 // and where to add X-Forwarded-* to a request head. Bodies are skipped by counting (Content-Length) or by reading
 // chunk sizes (chunked); nothing is copied. What cannot be framed with certainty makes the stream "opaque".
 
-const HEAD_END = Buffer.from('\r\n\r\n');
 /** Heads larger than this are not framed (Node's own limit is 16 KiB): the connection is left opaque. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
-export class FramingError extends Error {}
+import { emptyFacts, FramingError, readHead, type HeadFacts } from './head-scan.js';
+
+export { FramingError } from './head-scan.js';
 
 /** A chunked body: size lines, data, CRLFs and the trailer, read as they pass. */
 class ChunkedBody {
@@ -72,110 +73,71 @@ export interface HeadBytes {
   start: number;
   /** Just past its blank line. */
   end: number;
-  /** The head as Latin-1 text without its blank line, when it was already decoded to find it. */
-  text?: string;
 }
 
-/** A small chunk is decoded once and searched as a string (one native call instead of two). */
-const SMALL_CHUNK = 4096;
-
-/** Collects a head until its blank line, across chunks. */
+/** Collects a head until its blank line, across chunks, reading it as it goes (head-scan.ts). */
 class HeadReader {
   private partial: Buffer | null = null;
+  /** Reused for every head: read it before the next one. */
+  readonly head: HeadBytes = { buffer: Buffer.alloc(0), start: 0, end: 0 };
+  readonly facts = emptyFacts();
 
-  /** Returns the head and where it ended in `chunk`, or null (the rest of the chunk was kept). */
-  feed(chunk: Buffer, offset: number): { head: HeadBytes; next: number } | null {
-    if (this.partial === null && chunk.length - offset <= SMALL_CHUNK) {
-      const decoded = chunk.toString('latin1', offset);
-      const at = decoded.indexOf('\r\n\r\n');
-      if (at !== -1) return { head: { buffer: chunk, start: offset, end: offset + at + 4, text: decoded.slice(0, at + 2) }, next: offset + at + 4 };
-      this.partial = Buffer.from(chunk.subarray(offset));
-    } else if (this.partial === null) {
-      const found = chunk.indexOf(HEAD_END, offset);
-      if (found !== -1) return { head: { buffer: chunk, start: offset, end: found + 4 }, next: found + 4 };
+  constructor(private readonly request: boolean) {}
+
+  /** Returns where the head ended in `chunk` (the head and its facts are in `this`), or -1 (the rest was kept). */
+  feed(chunk: Buffer, offset: number): number {
+    if (this.partial === null) {
+      const end = readHead(chunk, offset, chunk.length, this.request, this.facts);
+      if (end !== -1) return this.found(chunk, offset, end);
       this.partial = Buffer.from(chunk.subarray(offset));
     } else {
       const joined = Buffer.concat([this.partial, chunk.subarray(offset)]);
-      const found = joined.indexOf(HEAD_END);
-      if (found !== -1) {
+      const end = readHead(joined, 0, joined.length, this.request, this.facts);
+      if (end !== -1) {
         this.partial = null;
-        return { head: { buffer: joined, start: 0, end: found + 4 }, next: chunk.length - (joined.length - (found + 4)) };
+        this.found(joined, 0, end);
+        return chunk.length - (joined.length - end);
       }
       this.partial = joined;
     }
     if (this.partial.length > MAX_HEAD_BYTES) throw new FramingError('head too large');
-    return null;
+    return -1;
   }
 
   get pending(): boolean {
     return this.partial !== null;
   }
-}
 
-/** What the front needs of a head. */
-export interface HeadFacts {
-  /** The head as Latin-1 text (HTTP heads are bytes; Latin-1 keeps every one), without its blank line. */
-  text: string;
-  /** HTTP/1.0 (the first line ends, or starts, with it). */
-  http10: boolean;
-  contentLengths: number;
-  contentLength: number;
-  transferEncoding: string | null;
-  connection: string;
-  upgrade: string | null;
-  host: string;
-  /** A proxy in front already added X-Forwarded-* headers. */
-  forwarded: boolean;
-}
-
-/** Header names as they are searched for in a lower-cased head. */
-const CONTENT_LENGTH = '\r\ncontent-length:';
-const CONNECTION = '\r\nconnection:';
-const TRANSFER_ENCODING = '\r\ntransfer-encoding:';
-const HOST = '\r\nhost:';
-const UPGRADE = '\r\nupgrade:';
-
-/** The value of the header found by `needle` (one of the above) from `from` in the lower-cased head, or null. */
-function valueIn(text: string, lower: string, needle: string, from = 0): { value: string; at: number } | null {
-  const at = lower.indexOf(needle, from);
-  if (at === -1) return null;
-  const start = at + needle.length;
-  let end = lower.indexOf('\r\n', start);
-  if (end === -1) end = lower.length;
-  return { value: text.slice(start, end).trim(), at: end };
-}
-
-// One string per head, and V8's string search for the few headers that matter: cheaper than walking every line.
-export function scanHead(head: HeadBytes, request: boolean): HeadFacts {
-  const text = head.text ?? head.buffer.toString('latin1', head.start, head.end - 2);
-  const lower = text.toLowerCase();
-  const firstEnd = text.indexOf('\r\n');
-  const facts: HeadFacts = { text, http10: false, contentLengths: 0, contentLength: 0, transferEncoding: null, connection: '', upgrade: null, host: '', forwarded: false };
-  // "… HTTP/1.0" ends a request line; "HTTP/1.0 …" starts a status line.
-  facts.http10 = request ? text.charCodeAt(firstEnd - 1) === 0x30 && text.charCodeAt(firstEnd - 3) === 0x31 : text.charCodeAt(7) === 0x30;
-  for (let found = valueIn(text, lower, CONTENT_LENGTH); found; found = valueIn(text, lower, CONTENT_LENGTH, found.at)) {
-    facts.contentLengths += 1;
-    if (!/^\d{1,15}$/.test(found.value)) throw new FramingError('bad content-length');
-    facts.contentLength = Number(found.value);
+  private found(buffer: Buffer, start: number, end: number): number {
+    this.head.buffer = buffer;
+    this.head.start = start;
+    this.head.end = end;
+    return end;
   }
-  for (let found = valueIn(text, lower, CONNECTION); found; found = valueIn(text, lower, CONNECTION, found.at)) facts.connection += `${found.value.toLowerCase()},`;
-  facts.transferEncoding = valueIn(text, lower, TRANSFER_ENCODING)?.value.toLowerCase() ?? null;
-  if (request) {
-    facts.host = valueIn(text, lower, HOST)?.value ?? '';
-    facts.upgrade = valueIn(text, lower, UPGRADE)?.value.toLowerCase() ?? null;
-    facts.forwarded = lower.includes('\r\nx-forwarded-');
-  }
-  return facts;
 }
 
-/** How a message's body is framed (RFC 9112 §6.3), or a FramingError when that is ambiguous. */
-function bodyFraming(facts: HeadFacts): { chunked: boolean; length: number } {
+/** How a message's body is framed (RFC 9112 §6.3): chunked (true), by length (false), or a FramingError when that is
+ * ambiguous. */
+function isChunked(facts: HeadFacts): boolean {
   if (facts.transferEncoding !== null) {
     if (facts.contentLengths > 0 || !/(^|,)\s*chunked$/.test(facts.transferEncoding)) throw new FramingError('ambiguous transfer-encoding');
-    return { chunked: true, length: 0 };
+    return true;
   }
   if (facts.contentLengths > 1) throw new FramingError('several content-length headers');
-  return { chunked: false, length: facts.contentLength };
+  return false;
+}
+
+/** Whether the message is the connection's last (Connection: close, or HTTP/1.0 without keep-alive). */
+const isLast = (facts: HeadFacts) => (facts.http10 ? !facts.connection.includes('keep-alive') : facts.connection.includes('close'));
+
+/** The common methods as constants: no string is made from the bytes for them. */
+function methodOf(buffer: Buffer, start: number): string {
+  const first = buffer[start];
+  if (first === 0x47 && buffer[start + 1] === 0x45 && buffer[start + 2] === 0x54 && buffer[start + 3] === 0x20) return 'GET';
+  if (first === 0x50 && buffer[start + 1] === 0x4f && buffer[start + 2] === 0x53 && buffer[start + 3] === 0x54 && buffer[start + 4] === 0x20) return 'POST';
+  if (first === 0x48 && buffer[start + 1] === 0x45 && buffer[start + 2] === 0x41 && buffer[start + 3] === 0x44 && buffer[start + 4] === 0x20) return 'HEAD';
+  const space = buffer.indexOf(0x20, start);
+  return buffer.toString('latin1', start, space === -1 ? start : space);
 }
 
 export interface RequestHead extends HeadBytes {
@@ -187,43 +149,85 @@ export interface RequestHead extends HeadBytes {
   lastRequest: boolean;
 }
 
-/** One piece of a request stream: a head (to forward with X-Forwarded-*), or body bytes (to forward as they are). */
-export type RequestPiece = { kind: 'head'; head: RequestHead; end: number } | { kind: 'body'; end: number } | { kind: 'partial' };
+/**
+ * One piece of a request stream: a head (to forward with X-Forwarded-*), body bytes (to forward as they are), or
+ * nothing complete yet. The object is reused by its RequestFraming: read it before the next call.
+ */
+export interface RequestPiece {
+  kind: 'head' | 'body' | 'partial';
+  /** The head, when kind is 'head'. */
+  head: RequestHead;
+  end: number;
+}
+
+/** The state of the body being skipped: none, a length left, chunked, or (responses) until the connection closes. */
+const NONE = 0;
+const LENGTH = 1;
+const CHUNKED = 2;
+const UNTIL_CLOSE = 3;
 
 /** The client's side: request heads and where each request's body ends. */
 export class RequestFraming {
-  private readonly heads = new HeadReader();
-  private body: { left: number } | ChunkedBody | null = null;
+  private readonly heads = new HeadReader(true);
+  private body = NONE;
+  private left = 0;
+  private chunks: ChunkedBody | null = null;
+  private readonly piece: RequestPiece = {
+    kind: 'partial',
+    head: { buffer: Buffer.alloc(0), start: 0, end: 0, method: '', facts: this.heads.facts, websocket: false, lastRequest: false },
+    end: 0,
+  };
 
   /** Between two requests, with no byte of the next one read. */
   get atStart(): boolean {
-    return this.body === null && !this.heads.pending;
+    return this.body === NONE && !this.heads.pending;
   }
 
   feed(chunk: Buffer, offset: number): RequestPiece {
-    if (this.body === null) {
-      const found = this.heads.feed(chunk, offset);
-      if (!found) return { kind: 'partial' };
-      const head = found.head;
-      const facts = scanHead(head, true);
-      const framing = bodyFraming(facts);
-      if (framing.chunked) this.body = new ChunkedBody();
-      else if (framing.length > 0) this.body = { left: framing.length };
-      const method = facts.text.slice(0, facts.text.indexOf(' '));
-      const lastRequest = facts.http10 ? !facts.connection.includes('keep-alive') : facts.connection.includes('close');
-      const websocket = facts.upgrade === 'websocket' && facts.connection.includes('upgrade');
-      return { kind: 'head', head: { buffer: head.buffer, start: head.start, end: head.end, method, facts, websocket, lastRequest }, end: found.next };
+    const piece = this.piece;
+    if (this.body === NONE) {
+      const next = this.heads.feed(chunk, offset);
+      if (next === -1) {
+        piece.kind = 'partial';
+        return piece;
+      }
+      const { buffer, start, end } = this.heads.head;
+      const head = piece.head;
+      const facts = this.heads.facts;
+      if (isChunked(facts)) this.startBody(CHUNKED, 0);
+      else if (facts.contentLength > 0) this.startBody(LENGTH, facts.contentLength);
+      head.buffer = buffer;
+      head.start = start;
+      head.end = end;
+      head.method = methodOf(buffer, start);
+      head.lastRequest = isLast(facts);
+      head.websocket = facts.upgrade === 'websocket' && facts.connection.includes('upgrade');
+      piece.kind = 'head';
+      piece.end = next;
+      return piece;
     }
-    if (this.body instanceof ChunkedBody) {
-      const end = this.body.feed(chunk, offset);
-      if (end === -1) return { kind: 'body', end: chunk.length };
-      this.body = null;
-      return { kind: 'body', end };
+    piece.kind = 'body';
+    if (this.body === CHUNKED) {
+      const end = this.chunks!.feed(chunk, offset);
+      if (end === -1) {
+        piece.end = chunk.length;
+        return piece;
+      }
+      this.body = NONE;
+      piece.end = end;
+      return piece;
     }
-    const take = Math.min(this.body.left, chunk.length - offset);
-    this.body.left -= take;
-    if (this.body.left === 0) this.body = null;
-    return { kind: 'body', end: offset + take };
+    const take = Math.min(this.left, chunk.length - offset);
+    this.left -= take;
+    if (this.left === 0) this.body = NONE;
+    piece.end = offset + take;
+    return piece;
+  }
+
+  private startBody(kind: number, length: number): void {
+    this.body = kind;
+    this.left = length;
+    this.chunks = kind === CHUNKED ? new ChunkedBody() : null;
   }
 }
 
@@ -240,19 +244,21 @@ export interface ResponseProgress {
 
 /** The upstream's side: response heads and bodies, matched to the methods of the requests they answer. */
 export class ResponseFraming {
-  private readonly heads = new HeadReader();
-  private body: { left: number } | ChunkedBody | 'until-close' | null = null;
+  private readonly heads = new HeadReader(false);
+  private body = NONE;
+  private left = 0;
+  private chunks: ChunkedBody | null = null;
   private closesAfter = false;
   private readonly progress: ResponseProgress = { completed: 0, switched: false, switchedAt: 0, closes: false };
 
   /** Between responses, with no byte of the next one read. */
   get atStart(): boolean {
-    return this.body === null && !this.heads.pending;
+    return this.body === NONE && !this.heads.pending;
   }
 
   /** The current response's body lasts until the upstream closes the connection. */
   get untilClose(): boolean {
-    return this.body === 'until-close';
+    return this.body === UNTIL_CLOSE;
   }
 
   /** `methods` are those of the requests still waiting for their responses, oldest first. The result is reused. */
@@ -263,12 +269,12 @@ export class ResponseFraming {
     progress.closes = false;
     let at = 0;
     while (at < chunk.length) {
-      if (this.body === 'until-close') return progress;
-      if (this.body === null) {
-        const found = this.heads.feed(chunk, at);
-        if (!found) return progress;
-        at = found.next;
-        const { buffer, start } = found.head;
+      if (this.body === UNTIL_CLOSE) return progress;
+      if (this.body === NONE) {
+        const next = this.heads.feed(chunk, at);
+        if (next === -1) return progress;
+        at = next;
+        const { buffer, start } = this.heads.head;
         const status = (buffer[start + 9] - 48) * 100 + (buffer[start + 10] - 48) * 10 + (buffer[start + 11] - 48);
         if (!(status >= 100 && status < 600)) throw new FramingError('bad status line');
         if (status === 101) {
@@ -277,35 +283,41 @@ export class ResponseFraming {
           return progress;
         }
         if (status < 200) continue;
-        const facts = scanHead(found.head, false);
-        this.closesAfter = facts.http10 ? !facts.connection.includes('keep-alive') : facts.connection.includes('close');
-        const framing = bodyFraming(facts);
-        if (methods[progress.completed] === 'HEAD' || status === 204 || status === 304) this.body = null;
-        else if (framing.chunked) this.body = new ChunkedBody();
-        else if (facts.contentLengths > 0) this.body = framing.length > 0 ? { left: framing.length } : null;
-        else this.body = 'until-close';
-        if (this.body === 'until-close') return progress;
-        if (this.body === null) {
+        const facts = this.heads.facts;
+        this.closesAfter = isLast(facts);
+        const chunked = isChunked(facts);
+        if (methods[progress.completed] === 'HEAD' || status === 204 || status === 304) this.body = NONE;
+        else if (chunked) this.startBody(CHUNKED, 0);
+        else if (facts.contentLengths === 0) this.startBody(UNTIL_CLOSE, 0);
+        else if (facts.contentLength > 0) this.startBody(LENGTH, facts.contentLength);
+        if (this.body === UNTIL_CLOSE) return progress;
+        if (this.body === NONE) {
           progress.completed += 1;
           progress.closes = this.closesAfter;
         }
         continue;
       }
-      if (this.body instanceof ChunkedBody) {
-        const end = this.body.feed(chunk, at);
+      if (this.body === CHUNKED) {
+        const end = this.chunks!.feed(chunk, at);
         if (end === -1) return progress;
         at = end;
       } else {
-        const take = Math.min(this.body.left, chunk.length - at);
-        this.body.left -= take;
+        const take = Math.min(this.left, chunk.length - at);
+        this.left -= take;
         at += take;
-        if (this.body.left > 0) return progress;
+        if (this.left > 0) return progress;
       }
-      this.body = null;
+      this.body = NONE;
       progress.completed += 1;
       progress.closes = this.closesAfter;
     }
     return progress;
+  }
+
+  private startBody(kind: number, length: number): void {
+    this.body = kind;
+    this.left = length;
+    this.chunks = kind === CHUNKED ? new ChunkedBody() : null;
   }
 }
 

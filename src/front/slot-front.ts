@@ -79,15 +79,27 @@ export function createSlotFront(options: SlotFrontOptions) {
 
   const host: FastHost = {
     currentRoute: () => (current.kind === 'proxy' ? current.route : null),
-    handOff: (socket, held) => pages.emit('connection', withHeldBytes(socket, held)),
+    handOff: (socket, held) => {
+      const handed = withHeldBytes(socket, held);
+      pages.emit('connection', handed.stream);
+      return handed.feed;
+    },
     failure: (reason, head) => failureResponse(reason, head),
   };
   const sockets = new Set<net.Socket>();
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    if (current.kind === 'proxy' && current.route.isUp()) new FastConnection(socket, host);
-    else pages.emit('connection', socket);
+  };
+  // Accepted sockets start paused: a fast connection moves its socket's handle before anything is read (own-reads.ts).
+  const server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
+    if (current.kind === 'proxy' && current.route.isUp()) {
+      track(new FastConnection(socket, host).client);
+      return;
+    }
+    track(socket);
+    pages.emit('connection', socket);
+    socket.resume();
   });
 
   /** The page the HTTP path sends for the same failure, as bytes, for a connection on the fast path. */

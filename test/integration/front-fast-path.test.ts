@@ -1,108 +1,31 @@
 // The front's fast path (connections piped to the release and only framed) over real sockets: everything a visitor
 // can do keeps working — pipelining, Connection: close, HTTP/1.0, chunked and large bodies both ways, slow readers,
 // 100-continue, 204/304 and HEAD — and a switch moves keep-alive connections to the new release between requests,
-// never during one, while WebSockets get a clean close (1001) and reconnect.
+// never during one, while WebSockets get a clean close (1001) and reconnect. The fuzz tests are in
+// front-fast-path-fuzz.test.ts.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { after, before, test } from 'node:test';
-import fc from 'fast-check';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createProxyRoute } from '../../src/front/proxy-route.js';
-import { createSlotFront, type SlotFront } from '../../src/front/slot-front.js';
+import { createSlotFront } from '../../src/front/slot-front.js';
+import { count, rawConnection as connectTo, routeTo, startApp, startFastPathBench, type FastPathBench } from '../helpers/fast-path-front.js';
 import { getFreePort } from '../helpers/ports.js';
 
-/** An app that names itself, so a test can see which release answered. */
-function startApp(name: string, options: { keepAliveTimeout?: number } = {}): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname === '/status') {
-      res.writeHead(Number(url.searchParams.get('code')), { etag: '"v1"' });
-      return res.end();
-    }
-    if (url.pathname === '/download') {
-      // Chunked (no content-length), in pieces.
-      let left = Number(url.searchParams.get('bytes'));
-      const piece = Buffer.alloc(64 * 1024, 'd');
-      const pump = () => {
-        while (left > 0) {
-          const part = piece.subarray(0, Math.min(piece.length, left));
-          left -= part.length;
-          if (!res.write(part)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      return pump();
-    }
-    if (url.pathname === '/slow') return void setTimeout(() => res.end(`${name} slow`), Number(url.searchParams.get('ms') ?? 300));
-    let length = 0;
-    req.on('data', (chunk: Buffer) => (length += chunk.length));
-    req.on('end', () => {
-      res.setHeader('content-type', 'text/plain');
-      res.end(req.method === 'HEAD' ? undefined : `${name} ${req.method} ${url.pathname} ${length} ${req.headers['x-forwarded-for']}`);
-    });
-  });
-  if (options.keepAliveTimeout) server.keepAliveTimeout = options.keepAliveTimeout;
-  const wss = new WebSocketServer({ server });
-  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`${name}: ${data}`)));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })));
-}
-
-let front: SlotFront;
+let bench: FastPathBench;
+let front: FastPathBench['front'];
 let port: number;
-let a: { server: http.Server; port: number };
-let b: { server: http.Server; port: number };
-const routeTo = (app: { port: number }) => createProxyRoute({ port: app.port, isUp: () => true });
+let a: FastPathBench['a'];
+let b: FastPathBench['b'];
+const rawConnection = () => connectTo(port);
 
 before(async () => {
-  a = await startApp('A');
-  b = await startApp('B');
-  port = await getFreePort();
-  front = createSlotFront({ slot: 'a', host: '127.0.0.1', port, pageInfo: { slot: 'a', slotUrl: `http://localhost:${port}`, adminUrl: 'http://localhost:9000' } });
-  await front.listen();
+  bench = await startFastPathBench();
+  ({ front, port, a, b } = bench);
 });
-after(async () => {
-  await front.close();
-  a.server.closeAllConnections();
-  b.server.closeAllConnections();
-  a.server.close();
-  b.server.close();
-});
-
-/** A raw connection to the front: write bytes, read until a predicate holds on what arrived (or the socket ends). */
-function rawConnection() {
-  const socket = net.connect(port, '127.0.0.1');
-  let received = Buffer.alloc(0);
-  let ended = false;
-  const waiters: Array<() => void> = [];
-  socket.on('data', (chunk) => {
-    received = Buffer.concat([received, chunk]);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  socket.on('close', () => {
-    ended = true;
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  return {
-    socket,
-    get ended() {
-      return ended;
-    },
-    async until(done: (text: string) => boolean, what: string): Promise<string> {
-      const deadline = Date.now() + 10_000;
-      while (!done(received.toString('latin1'))) {
-        if (ended || Date.now() > deadline) throw new Error(`gave up waiting for ${what}; got: ${received.toString('latin1').slice(0, 400)}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-      return received.toString('latin1');
-    },
-  };
-}
-const count = (text: string, needle: string) => text.split(needle).length - 1;
+after(() => bench.close());
 
 test('pipelined requests are answered in order', async () => {
   front.show({ kind: 'proxy', route: routeTo(a) });
@@ -395,56 +318,3 @@ test('a WebSocket whose upgrade was still being answered when its release was dr
   }
 });
 
-test('fuzz: random requests on one kept connection, with switches between them: each is answered whole, by the release live when it was sent, and no drain cuts anything', async () => {
-  const requestArb = fc.oneof(
-    fc.record({ kind: fc.constant('get' as const), path: fc.stringMatching(/^[a-z]{1,8}$/) }),
-    fc.record({ kind: fc.constant('head' as const) }),
-    fc.record({ kind: fc.constant('post' as const), size: fc.integer({ min: 0, max: 200_000 }), chunked: fc.boolean() }),
-    fc.record({ kind: fc.constant('status' as const), code: fc.constantFrom(204, 304) }),
-    fc.record({ kind: fc.constant('switch' as const) }),
-  );
-  await fc.assert(
-    fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 10 }), async (steps) => {
-      let live = routeTo(a);
-      let liveName = 'A';
-      front.show({ kind: 'proxy', route: live });
-      const connection = rawConnection();
-      let expected = 0;
-      const drains: Array<Promise<{ completed: boolean; cut: number }>> = [];
-      try {
-        for (const step of steps) {
-          if (step.kind === 'switch') {
-            const next = liveName === 'A' ? b : a;
-            const previous = live;
-            live = routeTo(next);
-            liveName = liveName === 'A' ? 'B' : 'A';
-            front.show({ kind: 'proxy', route: live });
-            drains.push(previous.drain(5000));
-            continue;
-          }
-          expected += 1;
-          if (step.kind === 'get') connection.socket.write(`GET /${step.path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-          else if (step.kind === 'head') connection.socket.write('HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n');
-          else if (step.kind === 'status') connection.socket.write(`GET /status?code=${step.code} HTTP/1.1\r\nHost: x\r\n\r\n`);
-          else {
-            const body = Buffer.alloc(step.size, 'p');
-            const framed = step.chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
-            if (step.chunked && step.size === 0) connection.socket.write('POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
-            else connection.socket.write(Buffer.concat([Buffer.from(`POST /p HTTP/1.1\r\nHost: x\r\n${step.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${step.size}`}\r\n\r\n`), framed]));
-          }
-          const text = await connection.until((seen) => count(seen, 'HTTP/1.1 ') === expected, `answer ${expected}`);
-          const answer = text.slice(text.lastIndexOf('HTTP/1.1 '));
-          if (step.kind === 'get') assert.match(answer, new RegExp(`\\r\\n\\r\\n${liveName} GET /${step.path} 0 `), 'answered by the live release');
-          if (step.kind === 'post') {
-            await connection.until((seen) => seen.endsWith(`${liveName} POST /p ${step.size} undefined`), 'the whole POST answer');
-          }
-        }
-        for (const drained of await Promise.all(drains)) assert.deepEqual(drained, { completed: true, cut: 0 });
-        assert.equal(connection.ended, false);
-      } finally {
-        connection.socket.destroy();
-      }
-    }),
-    { numRuns: 40 },
-  );
-});
