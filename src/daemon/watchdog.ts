@@ -72,7 +72,6 @@ export function runWatchdog(options: WatchdogOptions): Promise<number> {
 function daemonCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   const root = path.resolve(path.dirname(here), '..', '..');
-  const v8 = process.env.BERTH_V8_FLAGS ? process.env.BERTH_V8_FLAGS.split(' ') : [];
-  if (here.endsWith('.mjs')) return [...v8, path.join(root, 'dist', 'daemon', 'main.mjs')];
-  return [...v8, '--import', import.meta.resolve('tsx'), path.join(root, 'src', 'daemon', 'main.ts')];
+  if (here.endsWith('.mjs')) return [path.join(root, 'dist', 'daemon', 'main.mjs')];
+  return ['--import', import.meta.resolve('tsx'), path.join(root, 'src', 'daemon', 'main.ts')];
 }

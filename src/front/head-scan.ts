@@ -100,7 +100,15 @@ export function readHead(buffer: Buffer, start: number, limit: number, request: 
 
 /** Where the line from `at` ends: the CR of its CRLF, or -1 when no CRLF comes before `limit`. */
 function nextLineEnd(buffer: Buffer, at: number, limit: number): number {
-  for (let index = at + 1; index < limit; index += 1) if (buffer[index] === LF && buffer[index - 1] === CR) return index - 1;
+  // A CRLF is two bytes: looking at every other byte finds one of them, in half the steps.
+  for (let index = at + 1; index < limit; index += 2) {
+    const byte = buffer[index];
+    if (byte === LF) {
+      if (buffer[index - 1] === CR) return index - 1;
+    } else if (byte === CR && index + 1 < limit && buffer[index + 1] === LF) {
+      return index;
+    }
+  }
   return -1;
 }
 
