@@ -29,10 +29,9 @@ export interface FastHost {
   failure(reason: 'unreachable' | 'down', head: boolean): Buffer;
 }
 
-/** Room for a release's answers: a download moves in reads of up to this size. */
-const UPSTREAM_SLAB_BYTES = 64 * 1024;
-/** Room for a visitor's requests: heads are small; an upload moves in reads of up to this size. */
-const VISITOR_SLAB_BYTES = 16 * 1024;
+/** Room for reads: small while requests and answers are small, up to the larger size for uploads and downloads. */
+const SLAB_BYTES = 16 * 1024;
+const LARGE_SLAB_BYTES = 64 * 1024;
 /** Visitor connections with nothing in flight for a whole sweep period are closed, like a keep-alive timeout. */
 const IDLE_SWEEP_MS = 60_000;
 const everyConnection = new Set<FastConnection>();
@@ -72,8 +71,8 @@ export class FastConnection {
   // Visitor bytes are held by reference (requests to send again, held and queued bytes, unflushed writes, a hand-off)
   // and never written over meanwhile. Upstream bytes only go to the visitor: their space is reused once that write
   // has flushed.
-  private readonly visitorReads = new ReadSlab(VISITOR_SLAB_BYTES, () => this.holdsVisitorBytes());
-  private readonly upstreamReads = new ReadSlab(UPSTREAM_SLAB_BYTES, () => this.client.writableLength > 0);
+  private readonly visitorReads = new ReadSlab(SLAB_BYTES, () => this.holdsVisitorBytes(), LARGE_SLAB_BYTES);
+  private readonly upstreamReads = new ReadSlab(SLAB_BYTES, () => this.client.writableLength > 0, LARGE_SLAB_BYTES);
   /** After a hand-off to the HTTP server, where the visitor's bytes go. */
   private handedTo: ((bytes: Buffer) => void) | null = null;
   /** The visitor reads slower than the release answers: reading from the release waits for a drain. */

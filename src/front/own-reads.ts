@@ -18,6 +18,7 @@ export interface OwnReads {
  * after another, and a slab with little room left is replaced by a new one.
  */
 export class ReadSlab {
+  private size: number;
   private slab: Buffer;
   private spare: Buffer | null = null;
   private offset = 0;
@@ -26,10 +27,16 @@ export class ReadSlab {
   /** Reads since everything read was last free. */
   private readsHeld = 0;
 
+  /**
+   * Slabs start at `size` bytes; a read that fills the space it was given (a large upload or download) makes the next
+   * slab four times larger, up to `maxSize`. Small traffic keeps small slabs: a connection holds them while open.
+   */
   constructor(
-    private readonly size: number,
+    size: number,
     private readonly kept: () => boolean,
+    private readonly maxSize = size,
   ) {
+    this.size = size;
     this.slab = Buffer.allocUnsafe(size);
     this.space = this.slab;
   }
@@ -51,6 +58,13 @@ export class ReadSlab {
     const lastRead = this.lastRead;
     this.lastRead = 0;
     if (lastRead === 0) return this.space;
+    if (lastRead === this.space.length && this.size < this.maxSize) {
+      // A new slab never writes over anything; the smaller spare is let go.
+      this.size = Math.min(this.maxSize, this.size * 4);
+      this.spare = null;
+      this.useWhole(Buffer.allocUnsafe(this.size));
+      return this.space;
+    }
     if (!this.kept()) {
       this.readsHeld = 0;
       if (this.offset !== 0) this.useWhole(this.slab);

@@ -86,14 +86,14 @@ test('a socket whose handle cannot move keeps stream reads, feeding the same cal
 
 test('fuzz: a ReadSlab never writes over bytes still held, whatever the reads and releases', () => {
   const opArb = fc.oneof(
-    fc.record({ kind: fc.constant('read' as const), size: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('read' as const), size: fc.integer({ min: 1, max: 70 }) }),
     fc.record({ kind: fc.constant('hold' as const), value: fc.boolean() }),
     fc.record({ kind: fc.constant('release' as const) }),
   );
   fc.assert(
     fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
       let holding = true;
-      const slab = new ReadSlab(64, () => holding);
+      const slab = new ReadSlab(16, () => holding, 64);
       const reads: Array<{ view: Buffer; bytes: Buffer; free: boolean }> = [];
       const freeAll = () => reads.forEach((read) => (read.free = true));
       let space = slab.next(); // Node asks once before the first read.
@@ -118,7 +118,7 @@ test('fuzz: a ReadSlab never writes over bytes still held, whatever the reads an
   );
 });
 
-test('a ReadSlab reuses its space when nothing is held, and swaps slabs when only the last read is', () => {
+test('a ReadSlab reuses its space when nothing is held, swaps slabs when only the last read is, and grows for reads that fill it', () => {
   let holding = false;
   const slab = new ReadSlab(64, () => holding);
   const first = slab.next();
@@ -135,4 +135,9 @@ test('a ReadSlab reuses its space when nothing is held, and swaps slabs when onl
   second.write('three');
   slab.landed(5, second);
   assert.equal(slab.next(), first, 'released: back to the first slab');
+
+  const growing = new ReadSlab(16, () => false, 64);
+  const small = growing.next();
+  growing.landed(small.length, small);
+  assert.equal(growing.next().length, 64, 'a read filled its space: the next slab is larger');
 });
