@@ -47,8 +47,9 @@ function parseWrk(stdout: string): WrkResult {
   return {
     requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0),
     requests: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0),
-    p50Ms: toMs(/50%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
-    p99Ms: toMs(/99%\s+(\S+)/.exec(stdout)?.[1] ?? ''),
+    // Anchored to the start of a line: the thread stats' "+/- Stdev" column (e.g. 98.99%) ends in the same digits.
+    p50Ms: toMs(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
+    p99Ms: toMs(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
     errors: errors ? errors.slice(1).reduce((sum, value) => sum + Number(value), 0) : 0,
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
   };
