@@ -6,9 +6,14 @@ import { connectLocal, createClient } from '../../src/sdk/client.js';
 import { startBerthUp, waitForDaemon, writeTestConfig } from '../../test/helpers/berth-process.js';
 import { benchDir } from './tools.js';
 
+const appFolders: string[] = [];
+// Deployed apps are copied into berth's home, so the folders are not needed after the run.
+process.on('exit', () => appFolders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
 /** A folder holding one benchmark app as server.js, ready to deploy (hello-ws gets berth's ws package linked in). */
 export function appFolder(app: 'hello' | 'printer' | 'hello-ws'): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bench-${app}-`));
+  appFolders.push(folder);
   fs.copyFileSync(path.join(benchDir, 'apps', `${app}.js`), path.join(folder, 'server.js'));
   if (app === 'hello-ws') {
     fs.mkdirSync(path.join(folder, 'node_modules'));
