@@ -13,6 +13,7 @@ import { findPostgresBinaries } from '../database/postgres-binaries.js';
 import { findDumpTools } from '../database/dump-tools.js';
 import { checkAdminPrivileges, withAdmin } from '../database/admin-sql.js';
 import { findPortOwner, isPortFree } from '../supervisor/ports.js';
+import { probeOwnReads } from '../front/own-reads.js';
 import { fail, ok, warn, type Finding } from './finding.js';
 
 
@@ -165,6 +166,13 @@ function checkEngines(input: DoctorInput): Finding[] {
   return findings.length > 0 ? findings : [ok('node', `Node ${process.version} satisfies every deployed app's engines`)];
 }
 
+/** The slot fronts' fast path reads into its own memory on this Node (own-reads.ts); a Node that changed the
+ * internals it relies on still works, with more CPU per request. */
+async function checkFront(): Promise<Finding[]> {
+  if (await probeOwnReads()) return [ok('front', `the slot fronts' fast path reads into its own memory on Node ${process.version}`)];
+  return [warn('front', `Node ${process.version} does not let the slot fronts move accepted sockets to reads into their own memory: they use stream reads, which cost more CPU per request (about 1.7× the user CPU of a bare pipe)`, 'Run berth on Node 20 or 22 (the versions it is tested with); everything works as it is, only slower.')];
+}
+
 export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
-  return [...(await checkPorts(input)), ...checkHome(input), ...checkDisk(input), ...checkTools(), ...(await checkDatabase(input)), ...checkCoder(input), ...checkWebhookSecret(input), ...checkEngines(input)];
+  return [...(await checkPorts(input)), ...checkHome(input), ...checkDisk(input), ...checkTools(), ...(await checkDatabase(input)), ...checkCoder(input), ...checkWebhookSecret(input), ...checkEngines(input), ...(await checkFront())];
 }

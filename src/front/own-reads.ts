@@ -156,3 +156,24 @@ export function connectInto(port: number, slab: ReadSlab, onBytes: (bytes: Buffe
 export function ownReadsWork(): boolean {
   return ownReadsInUse;
 }
+
+/** Tries it on a loopback connection of its own: whether this Node lets accepted sockets read into own memory. */
+export async function probeOwnReads(): Promise<boolean> {
+  const server = net.createServer({ pauseOnConnect: true });
+  const accepted = new Promise<boolean>((resolve) => {
+    server.once('connection', (socket) => {
+      const moved = withOwnReads(socket, { buffer: () => Buffer.allocUnsafe(64), callback: () => true });
+      resolve(moved !== socket);
+      moved.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  client.on('error', () => undefined);
+  try {
+    return await accepted;
+  } finally {
+    client.destroy();
+    server.close();
+  }
+}

@@ -1,5 +1,6 @@
 // `berth doctor` on real situations: a port another process holds, a home folder others can write, a Coder workspace
-// without a wildcard hostname, an app whose engines this Node does not satisfy; and a healthy running berth.
+// without a wildcard hostname, an app whose engines this Node does not satisfy; and a healthy running berth (whose Node
+// lets the slot fronts read into their own memory).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -69,6 +70,7 @@ test('a healthy running berth: its ports are its own, the secret is set, the slu
     assert.match(find(findings, 'ports', 'ok')[0].message, /held by berth/);
     assert.match(find(findings, 'webhooks', 'ok')[0].message, /secret set/);
     assert.match(find(findings, 'coder', 'ok')[0].message, /workspace ws \(agent main, owner ada\)/);
+    assert.match(find(findings, 'front', 'ok')[0].message, /fast path reads into its own memory on Node v\d+/);
   } finally {
     await berth.close();
   }
