@@ -49,6 +49,9 @@ export function createSlotFront(options: SlotFrontOptions) {
     const route = current;
     switch (route.kind) {
       case 'proxy':
+        // The connection was opened while the slot showed a page: it ends after this answer, so the visitor's next
+        // connection takes the fast path.
+        res.setHeader('connection', 'close');
         route.route.handle(req, res, (reason) => sendFailure(res, reason));
         return;
       case 'static':

@@ -189,6 +189,23 @@ test('when the slot stops showing an app, the next request on a kept connection 
   connection.socket.destroy();
 });
 
+test('a connection opened while the slot showed a page ends after its first answer from the app; the next one takes the fast path', async () => {
+  front.show({ kind: 'placeholder' });
+  const early = rawConnection();
+  early.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  await early.until((seen) => seen.includes('HTTP/1.1 200') && seen.includes('</html>'), 'the placeholder page');
+  front.show({ kind: 'proxy', route: routeTo(a) });
+  early.socket.write('GET /after HTTP/1.1\r\nHost: x\r\n\r\n');
+  // The HTTP path adds X-Forwarded-For even for a loopback visitor; the fast path does not.
+  const answer = await early.until((seen) => seen.endsWith('A GET /after 0 127.0.0.1'), 'the app’s answer on the HTTP path');
+  assert.match(answer, /\r\nconnection: close\r\n/i);
+  await early.until(() => early.ended, 'the connection to end');
+  const next = rawConnection();
+  next.socket.write('GET /next HTTP/1.1\r\nHost: x\r\n\r\n');
+  await next.until((seen) => seen.endsWith('A GET /next 0 undefined'), 'the answer on the fast path');
+  next.socket.destroy();
+});
+
 test('an app that closes idle keep-alive connections does not close the visitor’s', async () => {
   const short = await startApp('S', { keepAliveTimeout: 100 });
   try {
