@@ -210,16 +210,16 @@ export function createConvexService(deps: ConvexServiceDeps) {
     },
     /** The doctor's findings for the slot's backend and its live release. */
     async doctor(slot: string, release: { filesDir: string; appDir: string } | null) {
-      const { adminKey, name } = instanceOf(slot);
+      const external = externalOf(slot);
+      const instance = external ? null : readInstanceOrFail(slot);
       const ports = portsOf(slot);
       const backendEnv = await this.backendEnv(slot).catch(() => null);
-      const external = externalOf(slot);
-      const storage = external ? null : { recorded: readInstanceOrFail(slot).storage, wanted: wantedStorage(deps.settings(slot)) };
+      const storage = instance ? { recorded: instance.storage, wanted: wantedStorage(deps.settings(slot)) } : null;
       return runConvexDoctor({
         slot,
         apiUrl: external?.url ?? `http://127.0.0.1:${ports.api}`,
-        instanceName: external ? null : name,
-        adminKey,
+        instanceName: instance?.name ?? null,
+        adminKey: external?.adminKey ?? instance!.adminKey,
         siteUrl: external ? null : deps.publicUrls(slot, ports).site,
         release,
         backendEnv,

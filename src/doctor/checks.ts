@@ -170,7 +170,7 @@ function checkEngines(input: DoctorInput): Finding[] {
  * internals it relies on still works, with more CPU per request. */
 async function checkFront(): Promise<Finding[]> {
   if (await probeOwnReads()) return [ok('front', `the slot fronts' fast path reads into its own memory on Node ${process.version}`)];
-  return [warn('front', `Node ${process.version} does not let the slot fronts move accepted sockets to reads into their own memory: they use stream reads, which cost more CPU per request (about 1.7× the user CPU of a bare pipe)`, 'Run berth on Node 20 or 22 (the versions it is tested with); everything works as it is, only slower.')];
+  return [warn('front', `Node ${process.version} does not let the slot fronts move accepted sockets to reads into their own memory: they use stream reads, which cost more CPU per request`, 'Run berth on Node 20 (the version it is tested with); everything works as it is, only slower.')];
 }
 
 export async function runDoctor(input: DoctorInput): Promise<Finding[]> {

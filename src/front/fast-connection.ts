@@ -226,14 +226,13 @@ export class FastConnection {
     upstream.on('close', () => this.upstreamClosed(upstream));
   }
 
-  /** Leaves the route (ending the connection to its release gracefully); the next request binds again. */
+  /**
+   * Leaves the route; the next request binds again. Only ever between requests (nothing unanswered, nothing left to
+   * send) or when a WebSocket goes away, so the connection to the release is closed at once: it reads no more, and so
+   * never lands anything in the read slab the next upstream connection uses.
+   */
   private release(): void {
-    const upstream = this.upstream;
-    if (upstream) {
-      upstream.removeAllListeners('data');
-      upstream.removeAllListeners('close');
-      upstream.end();
-    }
+    this.upstream?.destroy();
     this.upstream = null;
     this.connected = false;
     this.queued = [];
@@ -362,7 +361,6 @@ export class FastConnection {
     if (!this.goingAway || !this.websocket?.atBoundary) return;
     this.goingAway = false;
     this.client.end(GOING_AWAY_FRAME);
-    this.upstream?.destroy();
     this.release();
   }
 
@@ -370,7 +368,6 @@ export class FastConnection {
     everyConnection.delete(this);
     this.client.removeAllListeners('end');
     this.client.removeAllListeners('close');
-    this.client.removeAllListeners('timeout');
     this.closed = true;
   }
 

@@ -160,18 +160,52 @@ export interface RequestPiece {
   end: number;
 }
 
-/** The state of the body being skipped: none, a length left, chunked, or (responses) until the connection closes. */
+/** The kind of body being skipped: none, a length left, chunked, or (responses) until the connection closes. */
 const NONE = 0;
 const LENGTH = 1;
 const CHUNKED = 2;
 const UNTIL_CLOSE = 3;
 
+/** The body of the message being framed, on either side. One per side, reused for every message. */
+class Body {
+  private kind = NONE;
+  private left = 0;
+  private chunks: ChunkedBody | null = null;
+
+  /** Between messages: no body being skipped. */
+  get none(): boolean {
+    return this.kind === NONE;
+  }
+
+  get untilClose(): boolean {
+    return this.kind === UNTIL_CLOSE;
+  }
+
+  start(kind: number, length = 0): void {
+    this.kind = kind;
+    this.left = length;
+    this.chunks = kind === CHUNKED ? new ChunkedBody() : null;
+  }
+
+  /** Skips body bytes from `offset` (not for UNTIL_CLOSE); returns where the body ended, or -1 when it goes on. */
+  skip(chunk: Buffer, offset: number): number {
+    if (this.kind === CHUNKED) {
+      const end = this.chunks!.feed(chunk, offset);
+      if (end !== -1) this.kind = NONE;
+      return end;
+    }
+    const take = Math.min(this.left, chunk.length - offset);
+    this.left -= take;
+    if (this.left > 0) return -1;
+    this.kind = NONE;
+    return offset + take;
+  }
+}
+
 /** The client's side: request heads and where each request's body ends. */
 export class RequestFraming {
   private readonly heads = new HeadReader(true);
-  private body = NONE;
-  private left = 0;
-  private chunks: ChunkedBody | null = null;
+  private readonly body = new Body();
   private readonly piece: RequestPiece = {
     kind: 'partial',
     head: { buffer: Buffer.alloc(0), start: 0, end: 0, method: '', facts: this.heads.facts, websocket: false, lastRequest: false },
@@ -180,12 +214,12 @@ export class RequestFraming {
 
   /** Between two requests, with no byte of the next one read. */
   get atStart(): boolean {
-    return this.body === NONE && !this.heads.pending;
+    return this.body.none && !this.heads.pending;
   }
 
   feed(chunk: Buffer, offset: number): RequestPiece {
     const piece = this.piece;
-    if (this.body === NONE) {
+    if (this.body.none) {
       const next = this.heads.feed(chunk, offset);
       if (next === -1) {
         piece.kind = 'partial';
@@ -194,8 +228,8 @@ export class RequestFraming {
       const { buffer, start, end } = this.heads.head;
       const head = piece.head;
       const facts = this.heads.facts;
-      if (isChunked(facts)) this.startBody(CHUNKED, 0);
-      else if (facts.contentLength > 0) this.startBody(LENGTH, facts.contentLength);
+      if (isChunked(facts)) this.body.start(CHUNKED);
+      else if (facts.contentLength > 0) this.body.start(LENGTH, facts.contentLength);
       head.buffer = buffer;
       head.start = start;
       head.end = end;
@@ -207,27 +241,9 @@ export class RequestFraming {
       return piece;
     }
     piece.kind = 'body';
-    if (this.body === CHUNKED) {
-      const end = this.chunks!.feed(chunk, offset);
-      if (end === -1) {
-        piece.end = chunk.length;
-        return piece;
-      }
-      this.body = NONE;
-      piece.end = end;
-      return piece;
-    }
-    const take = Math.min(this.left, chunk.length - offset);
-    this.left -= take;
-    if (this.left === 0) this.body = NONE;
-    piece.end = offset + take;
+    const end = this.body.skip(chunk, offset);
+    piece.end = end === -1 ? chunk.length : end;
     return piece;
-  }
-
-  private startBody(kind: number, length: number): void {
-    this.body = kind;
-    this.left = length;
-    this.chunks = kind === CHUNKED ? new ChunkedBody() : null;
   }
 }
 
@@ -245,20 +261,18 @@ export interface ResponseProgress {
 /** The upstream's side: response heads and bodies, matched to the methods of the requests they answer. */
 export class ResponseFraming {
   private readonly heads = new HeadReader(false);
-  private body = NONE;
-  private left = 0;
-  private chunks: ChunkedBody | null = null;
+  private readonly body = new Body();
   private closesAfter = false;
   private readonly progress: ResponseProgress = { completed: 0, switched: false, switchedAt: 0, closes: false };
 
   /** Between responses, with no byte of the next one read. */
   get atStart(): boolean {
-    return this.body === NONE && !this.heads.pending;
+    return this.body.none && !this.heads.pending;
   }
 
   /** The current response's body lasts until the upstream closes the connection. */
   get untilClose(): boolean {
-    return this.body === UNTIL_CLOSE;
+    return this.body.untilClose;
   }
 
   /** `methods` are those of the requests still waiting for their responses, oldest first. The result is reused. */
@@ -269,8 +283,8 @@ export class ResponseFraming {
     progress.closes = false;
     let at = 0;
     while (at < chunk.length) {
-      if (this.body === UNTIL_CLOSE) return progress;
-      if (this.body === NONE) {
+      if (this.body.untilClose) return progress;
+      if (this.body.none) {
         const next = this.heads.feed(chunk, at);
         if (next === -1) return progress;
         at = next;
@@ -285,39 +299,27 @@ export class ResponseFraming {
         if (status < 200) continue;
         const facts = this.heads.facts;
         this.closesAfter = isLast(facts);
+        // Checked even where no body follows: ambiguous framing is refused either way.
         const chunked = isChunked(facts);
-        if (methods[progress.completed] === 'HEAD' || status === 204 || status === 304) this.body = NONE;
-        else if (chunked) this.startBody(CHUNKED, 0);
-        else if (facts.contentLengths === 0) this.startBody(UNTIL_CLOSE, 0);
-        else if (facts.contentLength > 0) this.startBody(LENGTH, facts.contentLength);
-        if (this.body === UNTIL_CLOSE) return progress;
-        if (this.body === NONE) {
+        if (methods[progress.completed] !== 'HEAD' && status !== 204 && status !== 304) {
+          if (chunked) this.body.start(CHUNKED);
+          else if (facts.contentLengths === 0) this.body.start(UNTIL_CLOSE);
+          else if (facts.contentLength > 0) this.body.start(LENGTH, facts.contentLength);
+        }
+        if (this.body.untilClose) return progress;
+        if (this.body.none) {
           progress.completed += 1;
           progress.closes = this.closesAfter;
         }
         continue;
       }
-      if (this.body === CHUNKED) {
-        const end = this.chunks!.feed(chunk, at);
-        if (end === -1) return progress;
-        at = end;
-      } else {
-        const take = Math.min(this.left, chunk.length - at);
-        this.left -= take;
-        at += take;
-        if (this.left > 0) return progress;
-      }
-      this.body = NONE;
+      const end = this.body.skip(chunk, at);
+      if (end === -1) return progress;
+      at = end;
       progress.completed += 1;
       progress.closes = this.closesAfter;
     }
     return progress;
-  }
-
-  private startBody(kind: number, length: number): void {
-    this.body = kind;
-    this.left = length;
-    this.chunks = kind === CHUNKED ? new ChunkedBody() : null;
   }
 }
 

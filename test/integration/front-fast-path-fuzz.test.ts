@@ -39,6 +39,22 @@ function liveRelease() {
   };
 }
 
+/**
+ * One fuzz run on a kept connection to the live release; afterwards every drain completed with nothing cut and the
+ * visitor's connection is still open.
+ */
+async function onKeptConnection(run: (live: ReturnType<typeof liveRelease>, connection: ReturnType<typeof rawConnection>) => Promise<void>): Promise<void> {
+  const live = liveRelease();
+  const connection = rawConnection(bench.port);
+  try {
+    await run(live, connection);
+    for (const drained of await Promise.all(live.drains)) assert.deepEqual(drained, { completed: true, cut: 0 });
+    assert.equal(connection.ended, false);
+  } finally {
+    connection.socket.destroy();
+  }
+}
+
 const postBytes = (size: number, chunked: boolean) => {
   const body = Buffer.alloc(size, 'p');
   if (chunked) {
@@ -57,11 +73,9 @@ test('fuzz: random requests on one kept connection, with switches between them: 
     fc.record({ kind: fc.constant('switch' as const) }),
   );
   await fc.assert(
-    fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 10 }), async (steps) => {
-      const live = liveRelease();
-      const connection = rawConnection(bench.port);
-      let expected = 0;
-      try {
+    fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 10 }), (steps) =>
+      onKeptConnection(async (live, connection) => {
+        let expected = 0;
         for (const step of steps) {
           if (step.kind === 'switch') {
             live.switch();
@@ -79,12 +93,8 @@ test('fuzz: random requests on one kept connection, with switches between them: 
             await connection.until((seen) => seen.endsWith(`${live.name} POST /p ${step.size} undefined`), 'the whole POST answer');
           }
         }
-        for (const drained of await Promise.all(live.drains)) assert.deepEqual(drained, { completed: true, cut: 0 });
-        assert.equal(connection.ended, false);
-      } finally {
-        connection.socket.destroy();
-      }
-    }),
+      }),
+    ),
     { numRuns: 40 },
   );
 });
@@ -100,11 +110,9 @@ test('fuzz: switches at random moments inside a request (part of its head or bod
     cutSeed: fc.nat(),
   });
   await fc.assert(
-    fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 6 }), async (steps) => {
-      const live = liveRelease();
-      const connection = rawConnection(bench.port);
-      let expected = 0;
-      try {
+    fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 6 }), (steps) =>
+      onKeptConnection(async (live, connection) => {
+        let expected = 0;
         for (const { request, switchInside, cutSeed } of steps) {
           const raw =
             request.kind === 'get'
@@ -132,12 +140,8 @@ test('fuzz: switches at random moments inside a request (part of its head or bod
           const text = await connection.until((seen) => count(seen, 'HTTP/1.1 ') === expected && seen.endsWith(ending), `answer ${expected} from ${answeredBy}`);
           assert.equal(count(text, 'HTTP/1.1 200 OK'), expected, 'every answer whole and successful');
         }
-        for (const drained of await Promise.all(live.drains)) assert.deepEqual(drained, { completed: true, cut: 0 });
-        assert.equal(connection.ended, false);
-      } finally {
-        connection.socket.destroy();
-      }
-    }),
+      }),
+    ),
     { numRuns: 30 },
   );
 });
