@@ -41,6 +41,7 @@ export function openSlotLog(options: SlotLogOptions) {
   let size = fs.fstatSync(fd).size;
   let currentFirstSeq = size > 0 ? (listSegments(options.dir).at(-1)?.firstSeq ?? lastSeq + 1) : lastSeq + 1;
   const listeners = new Set<LogListener>();
+  let closed = false;
 
   function rotate(): void {
     fs.closeSync(fd);
@@ -54,7 +55,9 @@ export function openSlotLog(options: SlotLogOptions) {
   }
 
   function append(release: number, stream: LogStream, texts: string[]): void {
-    if (texts.length === 0) return;
+    // A process's last output can arrive after berth closed its logs (its exit comes before its pipes drain); the fd
+    // may then belong to another file, so nothing is written.
+    if (closed || texts.length === 0) return;
     const time = now();
     const firstSeq = lastSeq + 1;
     // Formatted straight into one string (the on-disk form of log-line.ts): this runs for every line an app prints.
@@ -111,6 +114,8 @@ export function openSlotLog(options: SlotLogOptions) {
       return () => listeners.delete(listener);
     },
     close(): void {
+      if (closed) return;
+      closed = true;
       listeners.clear();
       fs.closeSync(fd);
     },

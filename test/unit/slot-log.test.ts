@@ -86,3 +86,20 @@ test('reading from a cursor through a full-size segment (300,000 lines) returns 
   assert.equal(page.cursor, 300_000);
   log.close();
 });
+
+test('lines that arrive after the log closed (a process’s last output) are dropped, not written to a reused fd', () => {
+  const log = openSlotLog({ dir, maxFileBytes: 1 << 20, maxFiles: 2 });
+  log.append(1, 'out', ['before']);
+  log.close();
+  // The closed fd number is handed to the next file opened: the late line must not land there.
+  const other = `${dir}/other.txt`;
+  const otherFd = fs.openSync(other, 'w');
+  try {
+    assert.doesNotThrow(() => log.append(1, 'out', ['after']));
+  } finally {
+    fs.closeSync(otherFd);
+  }
+  assert.equal(fs.readFileSync(other, 'utf8'), '');
+  assert.doesNotMatch(fs.readFileSync(`${dir}/current.log`, 'utf8'), /after/);
+  log.close();
+});
